@@ -1,0 +1,37 @@
+"""Shared fixtures: a fresh sandbox per test, and an HTTP client bound to it in-process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx2
+import pytest
+from starlette.applications import Starlette
+
+from acc_mcp.sandbox import SANDBOX_TOKEN, World, build_app
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def world() -> World:
+    return World.build()
+
+
+@pytest.fixture
+def sandbox_app(world: World) -> Starlette:
+    return build_app(world)
+
+
+@pytest.fixture
+async def sandbox_http(sandbox_app: Starlette) -> AsyncIterator[httpx2.AsyncClient]:
+    """A raw HTTP client on the sandbox, signed in with the demo token."""
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=sandbox_app),
+        base_url="https://developer.api.autodesk.com",
+        headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"},
+    ) as client:
+        yield client
