@@ -1,0 +1,108 @@
+"""Settings from the environment and command-line flags.
+
+Every value is checked when the server starts, so a typo in `ACC_REGION` or `ACC_TOOLSETS` fails at once
+with one clear line instead of surfacing later as a confusing tool error. Secrets are `SecretStr` so that
+a settings object never prints a token.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from .errors import ConfigError
+
+APS_HOST = "https://developer.api.autodesk.com"
+REGIONS = ("US", "EMEA", "AUS", "CAN", "DEU", "IND", "JPN", "GBR")
+Region = Literal["US", "EMEA", "AUS", "CAN", "DEU", "IND", "JPN", "GBR"]
+
+ENV_VARS: dict[str, str] = {
+    "ACC_BASE_URL": "base_url",
+    "APS_ACCESS_TOKEN": "access_token",
+    "APS_CLIENT_ID": "client_id",
+    "APS_CLIENT_SECRET": "client_secret",
+    "ACC_ACCOUNT_ID": "account_id",
+    "ACC_REGION": "region",
+    "ACC_TOOLSETS": "toolsets",
+    "ACC_READ_ONLY": "read_only",
+    "ACC_MAX_RESULT_TOKENS": "max_result_tokens",
+    "ACC_TIMEOUT": "timeout",
+}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class Settings(BaseModel):
+    """What the server needs to know; build with `Settings.load()`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    base_url: str = APS_HOST
+    access_token: SecretStr | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    account_id: str | None = None
+    region: Region = "US"
+    toolsets: tuple[str, ...] = ("default",)
+    read_only: bool = False
+    max_result_tokens: int = Field(default=4000, ge=500, le=20000)
+    timeout: float = Field(default=30.0, gt=0, le=600)
+    demo: bool = False
+    """Serve against the in-process sandbox instead of APS."""
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http:// for a local sandbox)")
+        return value.rstrip("/")
+
+    @field_validator("account_id")
+    @classmethod
+    def _account(cls, value: str | None) -> str | None:
+        # Hub ids ("b.<uuid>") are accepted wherever an account id is.
+        return value.strip().removeprefix("b.") or None if value else None
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _region(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("toolsets", mode="before")
+    @classmethod
+    def _toolsets(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip().lower() for part in value.split(",") if part.strip()]
+        return tuple(value) or ("default",)
+
+    @field_validator("read_only", mode="before")
+    @classmethod
+    def _bool(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            low = value.strip().lower()
+            if low in _TRUE:
+                return True
+            if low in _FALSE:
+                return False
+            raise ValueError("must be true or false")
+        return value
+
+    @classmethod
+    def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Environment first, then flags (`overrides`, None meaning "not given"); raises `ConfigError`."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {field: env[var] for var, field in ENV_VARS.items() if env.get(var, "") != ""}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = str(err["loc"][0]) if err["loc"] else "settings"
+            var = next((v for v, f in ENV_VARS.items() if f == field), field)
+            message = str(err["msg"]).removeprefix("Value error, ")
+            if field == "region":
+                message = f"must be one of {', '.join(REGIONS)}"
+            raise ConfigError(f"{var}: {message}") from None

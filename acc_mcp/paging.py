@@ -1,0 +1,261 @@
+"""Every ACC pagination style behind one interface, and one opaque cursor for the model.
+
+Styles found in the reference:
+
+- `OffsetPaging` — `limit`/`offset` in the query (admin v1, issues, reviews, Data Connector, forms …) or in
+  the JSON body (RFI search), with a `pagination` object that carries `totalResults` and `nextUrl`.
+- `BareArrayPaging` — hq v1: `limit`/`offset` in the query, the body *is* the list, no total.
+- `TokenPaging` — an opaque upstream token: `cursorState` in the query (assets) or in the next request's
+  body (`pagination.nextPost`, photos).
+
+A position is where a page starts: an int offset, or the upstream token (None for the first page). The
+model's cursor encodes (position, items to skip in that page, a fingerprint of the query), so a result cut
+mid-page by the token budget resumes at exactly the next unseen item, and a cursor replayed with different
+filters is refused instead of silently paging a different list.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+import anyio
+
+from .errors import InvalidInput
+
+Position = int | str | None
+
+
+@dataclass(frozen=True)
+class Call:
+    """One upstream request, before paging parameters are added."""
+
+    method: str
+    path: str
+    params: dict[str, Any] = field(default_factory=dict)
+    json: dict[str, Any] | None = None
+
+
+@dataclass
+class Page:
+    items: list[dict[str, Any]]
+    total: int | None
+    next: Position
+    """Where the following page starts, or None when this is the last page."""
+
+
+Fetch = Callable[[Call], Awaitable[Any]]
+
+
+class Paging(Protocol):
+    max_page: int
+    random_access: bool
+    """True when any page can be requested by position alone, so pages can be fetched concurrently."""
+
+    def request(self, call: Call, position: Position, size: int) -> Call: ...
+    def parse(self, position: Position, size: int, body: Any) -> Page: ...
+
+
+def _results(body: Any, key: str) -> list[dict[str, Any]]:
+    items = body.get(key) if isinstance(body, dict) else None
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+@dataclass(frozen=True)
+class OffsetPaging:
+    max_page: int = 100
+    in_body: bool = False
+    results_key: str = "results"
+    random_access: bool = True
+
+    def request(self, call: Call, position: Position, size: int) -> Call:
+        offset = int(position or 0)
+        if self.in_body:
+            return replace(call, json={**(call.json or {}), "limit": size, "offset": offset})
+        return replace(call, params={**call.params, "limit": size, "offset": offset})
+
+    def parse(self, position: Position, size: int, body: Any) -> Page:
+        offset = int(position or 0)
+        items = _results(body, self.results_key)
+        pagination = body.get("pagination") if isinstance(body, dict) else None
+        pagination = pagination if isinstance(pagination, dict) else {}
+        total = pagination.get("totalResults")
+        total = total if isinstance(total, int) else None
+        end = offset + len(items)
+        if total is not None:
+            more = end < total and bool(items)
+        else:
+            more = bool(pagination.get("nextUrl")) or len(items) >= size
+        return Page(items, total, end if more else None)
+
+
+@dataclass(frozen=True)
+class BareArrayPaging:
+    max_page: int = 100
+    random_access: bool = True
+
+    def request(self, call: Call, position: Position, size: int) -> Call:
+        return replace(call, params={**call.params, "limit": size, "offset": int(position or 0)})
+
+    def parse(self, position: Position, size: int, body: Any) -> Page:
+        items = [i for i in body if isinstance(i, dict)] if isinstance(body, list) else []
+        # No total and no link: a full page means there may be more.
+        return Page(items, None, int(position or 0) + len(items) if len(items) >= size else None)
+
+
+@dataclass(frozen=True)
+class TokenPaging:
+    """`cursorState` in the query (assets) or in the next POST body (photos' `nextPost`)."""
+
+    max_page: int = 100
+    in_body: bool = False
+    random_access: bool = False
+
+    def request(self, call: Call, position: Position, size: int) -> Call:
+        if self.in_body:
+            body = {**(call.json or {}), "limit": size}
+            if position:
+                body["cursorState"] = position
+            return replace(call, json=body)
+        params = {**call.params, "limit": size}
+        if position:
+            params["cursorState"] = position
+        return replace(call, params=params)
+
+    def parse(self, position: Position, size: int, body: Any) -> Page:
+        pagination = body.get("pagination") if isinstance(body, dict) else None
+        pagination = pagination if isinstance(pagination, dict) else {}
+        token: Any = None
+        if self.in_body:
+            next_post = pagination.get("nextPost")
+            if isinstance(next_post, dict) and isinstance(next_post.get("body"), dict):
+                token = next_post["body"].get("cursorState")
+        else:
+            token = pagination.get("cursorState") if pagination.get("nextUrl", True) else None
+        total = pagination.get("totalResults")
+        return Page(_results(body, "results"), total if isinstance(total, int) else None, token or None)
+
+
+# --- the model's cursor ------------------------------------------------------------------------
+
+
+def fingerprint(tool: str, arguments: dict[str, Any]) -> str:
+    """Identifies a query: the tool and every argument that shapes the list (not cursor or limit)."""
+    shaping = {k: v for k, v in sorted(arguments.items()) if k not in ("cursor", "limit") and v is not None}
+    raw = json.dumps([tool, shaping], sort_keys=True, default=str).encode()
+    return hashlib.sha256(raw).hexdigest()[:10]
+
+
+def encode_cursor(position: Position, skip: int, query: str, seen: int = 0) -> str:
+    raw = json.dumps({"p": position, "k": skip, "q": query, "n": seen}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, query: str) -> tuple[Position, int, int]:
+    """(page position, items to skip in that page, items the model has already seen)."""
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        position, skip, owner, seen = data["p"], int(data["k"]), data["q"], int(data.get("n", 0))
+        if not isinstance(position, int | str | None) or skip < 0 or seen < 0:
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        raise InvalidInput(
+            "The cursor is not valid. Pass back the cursor exactly as a previous result gave it."
+        ) from None
+    if owner != query:
+        raise InvalidInput(
+            "This cursor belongs to a different query. Repeat the call with the same filters, or drop the cursor "
+            "to start from the first page."
+        )
+    return position, skip, seen
+
+
+# --- collection ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Collected:
+    """Items gathered from one or more pages, with where to resume before each of them."""
+
+    items: list[dict[str, Any]]
+    total: int | None
+    positions: list[tuple[Position, int]]
+    """positions[i]: the (page position, skip) at which `items[i]` is found again."""
+    tail: tuple[Position, int] | None
+    """Where the item after the last one is found; None when the list ends there."""
+
+    def resume_at(self, index: int) -> tuple[Position, int] | None:
+        """Where to continue so that `items[index]` comes next; None when nothing is left."""
+        return self.positions[index] if index < len(self.positions) else self.tail
+
+
+async def collect(
+    fetch: Fetch,
+    paging: Paging,
+    call: Call,
+    *,
+    start: tuple[Position, int] = (None, 0),
+    want: int,
+    concurrency: int = 4,
+) -> Collected:
+    """Fetch pages until `want` items are in hand (or the list ends).
+
+    With a random-access style and a known total, the pages after the first are fetched concurrently,
+    at most `concurrency` at a time; otherwise one after another, following each page's `next`.
+    """
+    position, skip = start
+    size = max(1, min(paging.max_page, want + skip))
+    first = paging.parse(position, size, await fetch(paging.request(call, position, size)))
+    pages: list[tuple[Position, int, Page]] = [(position, skip, first)]
+    have = len(first.items) - skip
+
+    if paging.random_access and first.total is not None and first.next is not None and have < want:
+        base = int(first.next)
+        stop = min(first.total, int(position or 0) + skip + want)
+        # A server that clamps `limit` returns fewer items than asked: step by what it actually serves.
+        page_size = len(first.items) if 0 < len(first.items) < size else size
+        offsets = list(range(base, stop, page_size))
+        results: dict[int, Page] = {}
+        limiter = anyio.CapacityLimiter(concurrency)
+
+        async def one(offset: int) -> None:
+            async with limiter:
+                body = await fetch(paging.request(call, offset, page_size))
+                results[offset] = paging.parse(offset, page_size, body)
+
+        async with anyio.create_task_group() as tg:
+            for offset in offsets:
+                tg.start_soon(one, offset)
+        pages += [(o, 0, results[o]) for o in offsets]
+    else:
+        nxt = first.next
+        while nxt is not None and have < want:
+            size = max(1, min(paging.max_page, want - have))
+            page = paging.parse(nxt, size, await fetch(paging.request(call, nxt, size)))
+            pages.append((nxt, 0, page))
+            have += len(page.items)
+            nxt = page.next
+            if not page.items:
+                break
+
+    return _assemble(pages, want, first.total, paging.random_access)
+
+
+def _assemble(pages: Sequence[tuple[Position, int, Page]], want: int, total: int | None, offsets: bool) -> Collected:
+    items: list[dict[str, Any]] = []
+    positions: list[tuple[Position, int]] = []
+    for position, skip, page in pages:
+        for j in range(skip, len(page.items)):
+            items.append(page.items[j])
+            # Offset styles resume at an absolute offset; token styles re-fetch the page and skip.
+            positions.append((int(position or 0) + j, 0) if offsets else (position, j))
+    last = pages[-1][2]
+    if len(items) > want:
+        tail: tuple[Position, int] | None = positions[want]
+    else:
+        tail = (last.next, 0) if last.next is not None else None
+    return Collected(items[:want], total, positions[:want], tail)

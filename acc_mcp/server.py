@@ -1,0 +1,84 @@
+"""Builds the MCP server from settings: the selected tools, the read-only gate, and the lifespan that
+owns the one pooled API client."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import date
+from typing import Any
+
+import httpx2
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.types import Tool as MCPTool
+
+from . import __version__
+from .client import AccClient, StaticToken, TokenProvider
+from .config import Settings
+from .tools import ToolSpec, select
+from .tools.base import as_function
+from .tools.runtime import Runtime
+
+INSTRUCTIONS = (
+    "Tools for Autodesk Construction Cloud. Projects can be named instead of quoted by id "
+    "(project='hospital'). Lists are paged: when a result ends with a cursor, call the tool again with it."
+)
+
+
+class AccServer(MCPServer[Runtime]):
+    """An MCPServer that hides write tools in read-only mode and trims schemas for the tool list."""
+
+    def __init__(self, settings: Settings, specs: list[ToolSpec], **kwargs: Any) -> None:
+        super().__init__("acc-mcp", version=__version__, instructions=INSTRUCTIONS, **kwargs)
+        self.specs = {s.name: s for s in specs}
+        self.read_only = settings.read_only
+
+    async def list_tools(self) -> list[MCPTool]:
+        tools = await super().list_tools()
+        visible = [t for t in tools if not (self.read_only and self.specs[t.name].write)]
+        return [t.model_copy(update={"input_schema": _trim(t.input_schema)}) for t in visible]
+
+
+def _trim(schema: dict[str, Any]) -> dict[str, Any]:
+    """Drop the schema's auto-generated titles: they repeat the parameter names and cost tokens."""
+    out = copy.deepcopy(schema)
+    out.pop("title", None)
+    for prop in out.get("properties", {}).values():
+        prop.pop("title", None)
+        for option in prop.get("anyOf", []):
+            option.pop("title", None)
+    return out
+
+
+def _runtime(ctx: Context) -> Runtime:
+    runtime: Runtime = ctx.request_context.lifespan_context
+    return runtime
+
+
+def build_server(
+    settings: Settings,
+    *,
+    tokens: TokenProvider | None = None,
+    transport: httpx2.AsyncBaseTransport | None = None,
+    today: Callable[[], date] = date.today,
+) -> AccServer:
+    specs = select(settings.toolsets)
+
+    @asynccontextmanager
+    async def lifespan(_server: MCPServer[Runtime]) -> AsyncIterator[Runtime]:
+        provider = tokens or StaticToken(settings.access_token.get_secret_value() if settings.access_token else None)
+        async with AccClient(settings, provider, transport=transport) as client:
+            yield Runtime(settings, client, today=today)
+
+    server = AccServer(settings, specs, lifespan=lifespan, log_level="WARNING")
+    for spec in specs:
+        server.add_tool(
+            as_function(spec, _runtime),
+            name=spec.name,
+            description=spec.description,
+            annotations=spec.annotations,
+            structured_output=False,
+        )
+    return server

@@ -1,0 +1,109 @@
+"""What a tool is: a declarative spec, and how the spec becomes an MCP tool.
+
+A family module lists `ToolSpec`s. Each spec names its parameters (type, description, default), the ACC
+endpoint(s) it calls, its toolset and whether it writes; `run` does the work with a `Runtime` and the
+validated arguments and returns a `ToolOutput`. `as_function` gives the SDK a function whose signature
+is built from the parameters, so the SDK validates arguments and publishes the JSON schema; `AccError`s
+become `ToolError` text the model can act on.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
+
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
+from pydantic import Field
+
+from ..errors import AccError, NotFound
+
+if TYPE_CHECKING:
+    from .runtime import Runtime
+
+log = logging.getLogger("acc_mcp.tools")
+
+REQUIRED: Any = inspect.Parameter.empty
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: Any
+    description: str
+    default: Any = REQUIRED
+
+
+@dataclass
+class ToolOutput:
+    text: str
+    structured: dict[str, Any] | None = None
+    extra: list[ContentBlock] = field(default_factory=list)
+    """More content after the text (an image, say)."""
+
+
+Args = dict[str, Any]
+Run = Callable[["Runtime", Args], Awaitable[ToolOutput]]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    description: str
+    toolset: str
+    params: Sequence[Param]
+    run: Run
+    endpoints: Sequence[str]
+    """"METHOD /path" of each ACC endpoint the tool calls (shown by `acc-mcp tools`)."""
+    default: bool = False
+    """Part of the `default` toolset."""
+    write: bool = False
+    destructive: bool = False
+    not_found: str = "Check the ids you passed."
+    """What to do after a 404: which lookup tool finds valid ids."""
+
+    @property
+    def annotations(self) -> ToolAnnotations:
+        return ToolAnnotations(
+            title=self.name.replace("_", " ").capitalize(),
+            read_only_hint=not self.write,
+            destructive_hint=self.destructive if self.write else None,
+            idempotent_hint=not self.write,
+            open_world_hint=True,
+        )
+
+
+def as_function(spec: ToolSpec, runtime_of: Callable[[Context], Runtime]) -> Callable[..., Awaitable[CallToolResult]]:
+    """A function the SDK can register: typed keyword parameters from the spec, plus the context."""
+
+    async def tool(ctx: Context, **arguments: Any) -> CallToolResult:
+        runtime = runtime_of(ctx)
+        if spec.write and runtime.settings.read_only:
+            raise ToolError(
+                f"{spec.name} changes data in ACC and this server runs read-only (ACC_READ_ONLY=true). "
+                "Ask the user to enable writes if this change is intended."
+            )
+        try:
+            out = await spec.run(runtime, arguments)
+        except NotFound as exc:
+            raise ToolError(f"{exc} {spec.not_found}") from None
+        except AccError as exc:
+            raise ToolError(str(exc)) from None
+        content: list[ContentBlock] = [TextContent(type="text", text=out.text), *out.extra]
+        return CallToolResult(content=content, structured_content=out.structured)
+
+    parameters = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)]
+    for p in spec.params:
+        annotation = Annotated[p.type, Field(description=p.description)]
+        parameters.append(
+            inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=p.default)
+        )
+    tool.__signature__ = inspect.Signature(parameters, return_annotation=CallToolResult)  # type: ignore[attr-defined]
+    tool.__annotations__ = {"ctx": Context, "return": CallToolResult}
+    tool.__name__ = spec.name
+    tool.__doc__ = spec.description
+    return tool
