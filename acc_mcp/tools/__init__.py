@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..errors import ConfigError
-from . import admin
+from . import admin, data_connector, issues, photos, reviews, rfis
 from .base import Param, ToolOutput, ToolSpec
 
-ALL_TOOLS: tuple[ToolSpec, ...] = (*admin.TOOLS,)
+ALL_TOOLS: tuple[ToolSpec, ...] = (
+    *admin.TOOLS,
+    *issues.TOOLS,
+    *rfis.TOOLS,
+    *reviews.TOOLS,
+    *photos.TOOLS,
+    *data_connector.TOOLS,
+)
 TOOLSETS: tuple[str, ...] = tuple(dict.fromkeys(t.toolset for t in ALL_TOOLS))
 
 

@@ -88,16 +88,15 @@ async def run_list(
     call: Call,
     view: View,
     noun: str,
-    names_for: str | None = None,
+    names: Mapping[str, str] | None = None,
     maximum: int = 200,
 ) -> ToolOutput:
-    """One budgeted page of a list, starting at the model's cursor. `names_for`: a project id whose
-    member names should replace user ids in the rows."""
+    """One budgeted page of a list, starting at the model's cursor; `names` maps ids to display names."""
     limit = check_limit(args, maximum)
     query = fingerprint(tool, dict(args))
     position, skip, seen = decode_cursor(args["cursor"], query) if args.get("cursor") else (None, 0, 0)
     got = await collect(rt.fetch, paging, call, start=(position, skip), want=limit)
-    ctx = ViewContext(await rt.names(names_for) if names_for else {}, rt.today())
+    ctx = ViewContext(names or {}, rt.today())
     rows = [compact(view(item, ctx)) for item in got.items]
     total = got.total
     header = f"{total} {noun} in all." if total is not None else f"{noun.capitalize()}:"
@@ -139,9 +138,9 @@ async def run_record(
     header: str,
     view: View,
     detail: str = "summary",
-    names_for: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> ToolOutput:
-    ctx = ViewContext(await rt.names(names_for) if names_for else {}, rt.today())
+    ctx = ViewContext(names or {}, rt.today())
     row = compact(view(record, ctx))
     if detail == "full":
         row = {**row, **{k: v for k, v in flatten(record).items() if k not in row}}

@@ -36,6 +36,8 @@ class Runtime:
     settings: Settings
     client: AccClient
     today: Callable[[], date] = date.today
+    memo: dict[str, Any] = field(default_factory=dict)
+    """Small per-server memory for tools (e.g. recent writes, to refuse an accidental repeat)."""
     _cache: dict[str, _Entry] = field(default_factory=dict)
     _locks: dict[str, anyio.Lock] = field(default_factory=dict)
 
@@ -43,7 +45,7 @@ class Runtime:
         # The read-only POSTs (search:rfis, photos:filter) are as safe to retry as a GET.
         return await self.client.request(call.method, call.path, params=call.params, json=call.json, idempotent=True)
 
-    async def _cached(self, key: str, load: Callable[[], Any]) -> Any:
+    async def cached(self, key: str, load: Callable[[], Any]) -> Any:
         entry = self._cache.get(key)
         if entry is not None and time.monotonic() - entry.at < CACHE_SECONDS:
             return entry.value
@@ -71,7 +73,7 @@ class Runtime:
                 raise InvalidInput("No ACC account is visible to this sign-in. Set ACC_ACCOUNT_ID to your account id.")
             return str(acc[0]["id"]).removeprefix("b.")
 
-        return str(await self._cached("account", load))
+        return str(await self.cached("account", load))
 
     async def projects(self) -> list[dict[str, Any]]:
         account = await self.account_id()
@@ -85,7 +87,7 @@ class Runtime:
             got = await collect(self.fetch, OffsetPaging(max_page=200), call, want=2000)
             return got.items
 
-        return list(await self._cached(f"projects:{account}", load))
+        return list(await self.cached(f"projects:{account}", load))
 
     async def project_id(self, value: str) -> str:
         """A project id from an id (with or without `b.`) or from (part of) its name or job number."""
@@ -124,7 +126,7 @@ class Runtime:
                 return []
             return got.items
 
-        return list(await self._cached(f"members:{project_id}", load))
+        return list(await self.cached(f"members:{project_id}", load))
 
     async def names(self, project_id: str) -> dict[str, str]:
         """id and Autodesk id → display name, for the project's members."""
@@ -162,4 +164,4 @@ class Runtime:
             call = Call("GET", self.client.url("/hq/v1/accounts/{a}/users", a=account))
             return (await collect(self.fetch, BareArrayPaging(max_page=100), call, want=5000)).items
 
-        return list(await self._cached(f"hq-users:{account}", load))
+        return list(await self.cached(f"hq-users:{account}", load))

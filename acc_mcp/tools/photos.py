@@ -1,0 +1,133 @@
+"""Photos (construction/photos/v1): find photos, and show one — metadata plus the picture itself.
+
+The picture travels as MCP image content, so a model that can see images can answer "what does the
+slab look like?". The thumbnail is the default (a few KB); the full image is fetched only when asked for
+and only under a size cap, because base64 images count against the client's context too. Signed URLs
+are used to fetch and never shown.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any, Literal
+
+from mcp.types import ImageContent
+
+from ..paging import Call, TokenPaging
+from ..render import Row, render_record, when
+from .base import Param, ToolOutput, ToolSpec
+from .listing import CURSOR, PROJECT, ViewContext, date_range, limit_param, run_list
+from .runtime import Runtime
+
+BASE = "/construction/photos/v1/projects/{project}"
+MAX_IMAGE_BYTES = 1_500_000
+"""Over about 1.5 MB a full-size photo is more context than it is worth; the thumbnail is offered instead."""
+NOT_FOUND = "Call list_projects for the project id, or search_photos for photo ids."
+
+
+def _row(p: dict[str, Any], ctx: ViewContext) -> Row:
+    return {
+        "title": p.get("title"),
+        "taken": when(p.get("takenAt") or p.get("createdAt")),
+        "by": ctx.name(p.get("createdBy")),
+        "type": p.get("type"),
+        "id": p.get("id"),
+    }
+
+
+async def search_photos(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
+    project_id = await rt.project_id(args["project"])
+    flt: dict[str, Any] = {}
+    if args.get("title"):
+        flt["title"] = args["title"]
+    if rng := date_range(args, "taken_after", "taken_before"):
+        flt["takenAt"] = rng
+    if args.get("taken_by"):
+        flt["createdBy"] = [await rt.user_id(project_id, args["taken_by"])]
+    body: dict[str, Any] = {"sort": ["takenAt", args.get("order") or "desc"]}
+    if flt:
+        body["filter"] = flt
+    call = Call("POST", rt.client.url(f"{BASE}/photos:filter", project=project_id), json=body)
+    return await run_list(
+        rt,
+        args,
+        tool="search_photos",
+        paging=TokenPaging(max_page=50, in_body=True),
+        call=call,
+        view=_row,
+        noun="photos",
+        names=await rt.names(project_id),
+        maximum=100,
+    )
+
+
+async def get_photo(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
+    project_id = await rt.project_id(args["project"])
+    photo = await rt.client.get(
+        rt.client.url(f"{BASE}/photos/{{photo}}", project=project_id, photo=args["photo"]), {"include": "signedUrls"}
+    )
+    ctx = ViewContext(await rt.names(project_id), rt.today())
+    row: Row = {
+        **_row(photo, ctx),
+        "description": photo.get("description"),
+        "size": f"{photo['size']:,} bytes" if isinstance(photo.get("size"), int) else None,
+        "location": f"{photo.get('latitude')}, {photo.get('longitude')}" if photo.get("latitude") else None,
+        "media": photo.get("mediaType"),
+    }
+    row = {k: v for k, v in row.items() if v}
+    urls = photo.get("signedUrls") or {}
+    size = args.get("size", "thumbnail")
+    extra = []
+    note = None
+    if size != "none":
+        url = urls.get("fileUrl") if size == "full" else urls.get("thumbnailUrl") or urls.get("fileUrl")
+        if not url:
+            note = "ACC returned no download link for this photo."
+        elif size == "full" and isinstance(photo.get("size"), int) and photo["size"] > MAX_IMAGE_BYTES:
+            note = f"The full image ({photo['size']:,} bytes) is over the {MAX_IMAGE_BYTES:,}-byte cap; showing none."
+        else:
+            data, mime = await rt.client.fetch_bytes(url, max_bytes=MAX_IMAGE_BYTES)
+            mime = mime.split(";")[0].strip() if mime.startswith("image/") else "image/jpeg"
+            extra.append(ImageContent(type="image", data=base64.b64encode(data).decode(), mime_type=mime))
+            note = f"Image attached: {size}, {len(data):,} bytes."
+    text = render_record(f"Photo {photo.get('title') or photo.get('id')}", row, budget=rt.settings.max_result_tokens)
+    if note:
+        text += f"\n{note}"
+    return ToolOutput(text, row, extra=extra)
+
+
+TOOLS = [
+    ToolSpec(
+        name="search_photos",
+        description="Find a project's site photos by title text, date taken, or who took them.",
+        toolset="photos",
+        default=True,
+        params=[
+            PROJECT,
+            Param("title", str | None, "Text in the photo title.", None),
+            Param("taken_after", str | None, "Taken on or after (YYYY-MM-DD).", None),
+            Param("taken_before", str | None, "Taken on or before (YYYY-MM-DD).", None),
+            Param("taken_by", str | None, "Name, email or Autodesk id of who took it.", None),
+            Param("order", Literal["asc", "desc"] | None, "By date taken; default newest first.", None),
+            limit_param(25, 100),
+            CURSOR,
+        ],
+        run=search_photos,
+        endpoints=["POST /construction/photos/v1/projects/{projectId}/photos:filter"],
+        not_found=NOT_FOUND,
+    ),
+    ToolSpec(
+        name="get_photo",
+        description="One photo: its details plus the picture as an image (thumbnail unless size='full').",
+        toolset="photos",
+        default=True,
+        params=[
+            PROJECT,
+            Param("photo", str, "Photo id (from search_photos)."),
+            Param("size", Literal["thumbnail", "full", "none"], "Which picture to attach.", "thumbnail"),
+        ],
+        run=get_photo,
+        endpoints=["GET /construction/photos/v1/projects/{projectId}/photos/{photoId}"],
+        not_found=NOT_FOUND,
+    ),
+]
