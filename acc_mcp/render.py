@@ -42,15 +42,19 @@ def fmt_value(value: Any) -> str:
 
 def line(row: Row) -> str:
     parts: list[str] = []
+    number = ""
     for key, value in row.items():
         text = fmt_value(value)
         if key == "#":
-            parts.append(f"#{text}")
-        elif key in BARE_KEYS:
+            number = f"#{text} "  # joins the next field: "#42 Door missing a screw"
+            continue
+        if number:
+            text, number = number + text, ""
+        if key in BARE_KEYS:
             parts.append(text)
         else:
             parts.append(f"{key} {text}")
-    return " · ".join(parts)
+    return " · ".join(parts) or number.strip()
 
 
 def day(value: Any) -> str | None:

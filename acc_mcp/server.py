@@ -42,13 +42,25 @@ class AccServer(MCPServer[Runtime]):
 
 
 def _trim(schema: dict[str, Any]) -> dict[str, Any]:
-    """Drop the schema's auto-generated titles: they repeat the parameter names and cost tokens."""
+    """A leaner copy of a tool's input schema: the tool list is context the user pays for on every turn.
+
+    Drops the auto-generated titles (they repeat the names), and writes an optional `X | None` parameter
+    as plain `X` without `default: null`: leaving it out already means "no filter".
+    """
     out = copy.deepcopy(schema)
     out.pop("title", None)
     for prop in out.get("properties", {}).values():
         prop.pop("title", None)
-        for option in prop.get("anyOf", []):
-            option.pop("title", None)
+        options = prop.get("anyOf")
+        if isinstance(options, list):
+            kept = [o for o in options if o != {"type": "null"}]
+            if len(kept) == 1 and len(kept) < len(options):
+                del prop["anyOf"]
+                prop.update(kept[0])
+                if prop.get("default", 0) is None:
+                    del prop["default"]
+        if prop.get("type") == "array":
+            prop.get("items", {}).pop("title", None)
     return out
 
 

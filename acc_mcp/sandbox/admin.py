@@ -25,7 +25,7 @@ from .http import (
     sort_items,
     world_of,
 )
-from .world import World
+from .world import ACCOUNT_NAME, World
 
 
 def seed(world: World) -> None:
@@ -211,9 +211,25 @@ async def hq_users_search(request: Request) -> Response:
     return _bare_page(request, items)
 
 
+async def hubs(request: Request) -> Response:
+    """Data Management's hub list: where a client without ACC_ACCOUNT_ID finds its account (b.<id>)."""
+    world = world_of(request)
+    hub = {
+        "type": "hubs",
+        "id": f"b.{world.account_id}",
+        "attributes": {
+            "name": ACCOUNT_NAME,
+            "region": world.region,
+            "extension": {"type": "hubs:autodesk.bim360:Account", "version": "1.0"},
+        },
+    }
+    return ok({"jsonapi": {"version": "1.0"}, "data": [hub]})
+
+
 def routes() -> list[BaseRoute]:
     admin = "/construction/admin/v1"
     out: list[BaseRoute] = [
+        Route("/project/v1/hubs", hubs, methods=["GET"]),
         Route(f"{admin}/accounts/{{accountId}}/projects", list_projects, methods=["GET"]),
         Route(f"{admin}/projects/{{projectId}}", get_project, methods=["GET"]),
         Route(f"{admin}/projects/{{projectId}}/users", list_project_users, methods=["GET"]),

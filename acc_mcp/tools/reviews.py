@@ -39,7 +39,7 @@ def _row(r: dict[str, Any], ctx: ViewContext) -> Row:
 
 async def list_reviews(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     project_id = await rt.project_id(args["project"])
-    params = {"filter[status]": args.get("status"), "filter[name]": args.get("name"), "sort": "updatedAt desc"}
+    params = {"filter[status]": args.get("status"), "filter[name]": args.get("name"), "sort": "createdAt desc"}
     call = Call("GET", rt.client.url(f"{BASE}/reviews", project=project_id), params)
     return await run_list(
         rt, args, tool="list_reviews", paging=OffsetPaging(max_page=50), call=call, view=_row, noun="reviews"

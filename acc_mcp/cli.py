@@ -1,0 +1,192 @@
+"""The `acc-mcp` command: serve, demo, sandbox, tools, call.
+
+In stdio mode stdout carries the MCP protocol, so everything human-readable goes to stderr; only the
+`tools` and `call` commands, which are not servers, print to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import anyio
+
+from . import __version__
+from .config import Settings
+from .demo import demo_server
+from .errors import ConfigError
+from .server import AccServer, build_server
+
+COMMANDS = ("serve", "demo", "sandbox", "tools", "call")
+
+
+def _add_server_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--transport", choices=["stdio", "http"], default="stdio", help="default: stdio")
+    p.add_argument("--host", default="127.0.0.1", help="HTTP host (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
+    _add_settings_flags(p)
+
+
+def _add_settings_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--toolsets", help="default, all, or a comma list of toolsets (ACC_TOOLSETS)")
+    p.add_argument("--read-only", action="store_const", const=True, default=None, help="hide and refuse write tools")
+    p.add_argument("--account-id", help="ACC account id or hub id (ACC_ACCOUNT_ID)")
+    p.add_argument("--region", help="US, EMEA, AUS, … (ACC_REGION)")
+    p.add_argument("--max-result-tokens", type=int, help="token budget of one tool result (ACC_MAX_RESULT_TOKENS)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="acc-mcp", description="MCP server for Autodesk Construction Cloud.")
+    parser.add_argument("--version", action="version", version=f"acc-mcp {__version__}")
+    sub = parser.add_subparsers(dest="command")
+    _add_server_flags(sub.add_parser("serve", help="serve MCP against ACC (the default command)"))
+    _add_server_flags(sub.add_parser("demo", help="serve MCP against the built-in sandbox (no account needed)"))
+    sandbox = sub.add_parser("sandbox", help="run the ACC sandbox API on loopback")
+    sandbox.add_argument("--port", type=int, default=8765)
+    sandbox.add_argument("--large", action="store_true", help="add a 10,000-issue project (for benchmarks)")
+    tools = sub.add_parser("tools", help="list the tools, their endpoints and token cost")
+    tools.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_settings_flags(tools)
+    call = sub.add_parser("call", help="call one tool and print what the model would see")
+    call.add_argument("tool")
+    call.add_argument("arguments", nargs="*", metavar="key=value", help="values are JSON when they parse as JSON")
+    call.add_argument("--demo", action="store_true", help="run against the built-in sandbox")
+    _add_settings_flags(call)
+    return parser
+
+
+def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
+    return Settings.load(
+        toolsets=getattr(args, "toolsets", None),
+        read_only=getattr(args, "read_only", None),
+        account_id=getattr(args, "account_id", None),
+        region=getattr(args, "region", None),
+        max_result_tokens=getattr(args, "max_result_tokens", None),
+        **extra,
+    )
+
+
+def _serve(server: AccServer, args: argparse.Namespace) -> None:
+    if args.transport == "http":
+        server.run("streamable-http", host=args.host, port=args.port)
+    else:
+        server.run("stdio")
+
+
+def _parse_value(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+async def _call(server: AccServer, tool: str, arguments: dict[str, Any]) -> int:
+    from mcp import Client
+
+    async with Client(server) as client:
+        result = await client.call_tool(tool, arguments)
+    for block in result.content:
+        if block.type == "text":
+            print(block.text)
+        elif block.type == "image":
+            print(f"[image {block.mime_type}, {len(block.data) * 3 // 4:,} bytes]")
+    return 1 if result.is_error else 0
+
+
+async def _tools(server: AccServer, as_json: bool) -> None:
+    from .render import estimate_tokens
+
+    rows = []
+    for tool in await server.list_tools():
+        spec = server.specs[tool.name]
+        cost = estimate_tokens(json.dumps(tool.model_dump(by_alias=True, exclude_none=True, mode="json")))
+        kind = "write" if spec.write else "read"
+        rows.append(
+            {
+                "name": tool.name,
+                "toolset": spec.toolset,
+                "default": spec.default,
+                "kind": kind,
+                "destructive": spec.destructive,
+                "endpoints": list(spec.endpoints),
+                "tokens": cost,
+            }
+        )
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        flag = "*" if r["default"] else " "
+        print(
+            f"{flag} {r['name']:<34} {r['toolset']:<15} {r['kind']:<5} ~{r['tokens']:>4} tok  {'; '.join(r['endpoints'])}"
+        )
+    print(f"{len(rows)} tools, ~{sum(r['tokens'] for r in rows):,} tokens in all (* = in the default toolset)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=os.environ.get("ACC_LOG_LEVEL", "WARNING").upper(),
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in COMMANDS + ("-h", "--help", "--version"):
+        argv.insert(0, "serve")
+    args = _parser().parse_args(argv)
+    command = args.command
+    try:
+        if command == "serve":
+            _serve(build_server(_settings(args)), args)
+        elif command == "demo":
+            _serve(demo_server(_overrides(args)), args)
+        elif command == "sandbox":
+            _run_sandbox(args.port, args.large)
+        elif command == "tools":
+            overrides = _overrides(args)
+            anyio.run(_tools, demo_server(overrides), args.json)
+        elif command == "call":
+            arguments = {}
+            for item in args.arguments:
+                key, sep, value = item.partition("=")
+                if not sep:
+                    raise ConfigError(f"argument {item!r}: write it as key=value")
+                arguments[key] = _parse_value(value)
+            server = demo_server(_overrides(args)) if args.demo else build_server(_settings(args))
+            return anyio.run(_call, server, args.tool, arguments)
+    except ConfigError as exc:
+        print(f"acc-mcp: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    keys = ("toolsets", "read_only", "region", "max_result_tokens")
+    return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
+
+
+def _run_sandbox(port: int, large: bool) -> None:
+    import uvicorn
+
+    from .sandbox import SANDBOX_TOKEN, World, build_app
+
+    world = World.build(large=large)
+    print(
+        f"ACC sandbox on http://127.0.0.1:{port}  token: {SANDBOX_TOKEN}  account: {world.account_id}", file=sys.stderr
+    )
+    print(
+        f"Serve against it: ACC_BASE_URL=http://127.0.0.1:{port} APS_ACCESS_TOKEN={SANDBOX_TOKEN} "
+        f"ACC_ACCOUNT_ID={world.account_id} acc-mcp",
+        file=sys.stderr,
+    )
+    uvicorn.run(build_app(world), host="127.0.0.1", port=port, log_level="warning")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,30 @@
+"""The demo wiring: a server talking to an in-process sandbox, signed in with the sandbox's token."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import httpx2
+from starlette.applications import Starlette
+
+from .config import Settings
+from .sandbox import SANDBOX_TOKEN, World, build_app
+from .sandbox.world import SANDBOX_TODAY
+from .server import AccServer, build_server
+
+
+def demo_server(
+    overrides: dict[str, Any] | None = None, *, app: Starlette | None = None, large: bool = False
+) -> AccServer:
+    """A server on a fresh sandbox (or on `app`, so a test can steer and inspect the sandbox).
+
+    The sandbox's dataset is dated around a fixed day, so "overdue" is judged against that day.
+    """
+    app = app or build_app(World.build(large=large))
+    world: World = app.state.world
+    values = {"access_token": SANDBOX_TOKEN, "account_id": world.account_id, "demo": True, **(overrides or {})}
+    # A real token or API host in the environment must never be sent to, or replaced by, the sandbox.
+    env = {k: v for k, v in os.environ.items() if k not in ("APS_ACCESS_TOKEN", "ACC_BASE_URL", "ACC_ACCOUNT_ID")}
+    settings = Settings.load(env=env, **values)
+    return build_server(settings, transport=httpx2.ASGITransport(app=app), today=lambda: SANDBOX_TODAY.date())
