@@ -92,7 +92,8 @@ async def get_review_progress(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         lines.append(f"finished {when(review.get('finishedAt'))}")
     lines.append("Steps:")
     rows: list[dict[str, Any]] = []
-    for entry in progress.items:
+    entries = sorted(progress.items, key=lambda e: order.get(e.get("stepId"), 0))
+    for entry in entries:
         actor = (entry.get("actionBy") or entry.get("claimedBy") or {}).get("name")
         cands = entry.get("candidates") or {}
         who = actor or ", ".join(c.get("name") for k in ("users", "roles", "companies") for c in cands.get(k) or [])
@@ -107,7 +108,7 @@ async def get_review_progress(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         rows.append({k: v for k, v in row.items() if v})
         text = " · ".join(str(v) if k in ("name", "status") else f"{k} {v}" for k, v in row.items() if v)
         lines.append(f"  {text}")
-    reached = {e.get("stepId") for e in progress.items}
+    reached = {e.get("stepId") for e in entries}
     for step in steps:
         if step.get("id") not in reached:
             lines.append(f"  step {order[step.get('id')]} · {step.get('name')} · not started")
