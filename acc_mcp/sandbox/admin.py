@@ -182,6 +182,52 @@ def _bare_page(request: Request, items: list[dict[str, Any]]) -> Response:
     return ok(items[offset : offset + limit])
 
 
+def _hq_company(company: dict[str, Any], account_id: str) -> dict[str, Any]:
+    return {
+        "id": company["id"],
+        "account_id": account_id,
+        "name": company["name"],
+        "trade": company["trade"],
+        "phone": company["phone"],
+        "website_url": company["websiteUrl"],
+        "description": company["description"],
+        "erp_id": company["erpId"],
+        "tax_id": company["taxId"],
+        "member_group_id": company["oxygenId"],
+        "created_at": company["createdAt"],
+        "updated_at": company["updatedAt"],
+    }
+
+
+async def hq_company(request: Request) -> Response:
+    account_id = _hq_account(request)
+    company = world_of(request).company(request.path_params["company_id"])
+    if company is None:
+        raise ApiError(404, f"Company {request.path_params['company_id']} not found.")
+    return ok(_hq_company(company, account_id))
+
+
+async def hq_companies_search(request: Request) -> Response:
+    account_id = _hq_account(request)
+    q = request.query_params
+    tests = [(k, v.lower()) for k, v in (("name", q.get("name")), ("trade", q.get("trade"))) if v]
+    match = any if q.get("operator", "AND").upper() == "OR" else all
+    items = [_hq_company(c, account_id) for c in world_of(request).companies]
+    if tests:
+        items = [c for c in items if match(v in str(c[k]).lower() for k, v in tests)]
+    return _bare_page(request, items)
+
+
+async def hq_project_companies(request: Request) -> Response:
+    account_id = _hq_account(request)
+    world = world_of(request)
+    project = world.project(request.path_params["project_id"])
+    if project is None:
+        raise ApiError(404, f"Project {request.path_params['project_id']} not found.")
+    on_project = {m["companyId"] for m in world.project_members(project["id"])}
+    return _bare_page(request, [_hq_company(c, account_id) for c in world.companies if c["id"] in on_project])
+
+
 async def hq_users(request: Request) -> Response:
     account_id = _hq_account(request)
     return _bare_page(request, [_hq_user(u, account_id) for u in world_of(request).users])
@@ -241,5 +287,9 @@ def routes() -> list[BaseRoute]:
             Route(f"{hq}/accounts/{{account_id}}/users/search", hq_users_search, methods=["GET"]),
             Route(f"{hq}/accounts/{{account_id}}/users/{{user_id}}", hq_user, methods=["GET"]),
             Route(f"{hq}/accounts/{{account_id}}/users", hq_users, methods=["GET"]),
+            Route(f"{hq}/accounts/{{account_id}}/companies/search", hq_companies_search, methods=["GET"]),
+            Route(f"{hq}/accounts/{{account_id}}/companies/{{company_id}}", hq_company, methods=["GET"]),
+            Route(f"{hq}/accounts/{{account_id}}/projects/{{project_id}}/companies", hq_project_companies,
+                  methods=["GET"]),
         ]
     return out

@@ -118,7 +118,7 @@ class Runtime:
             call = Call(
                 "GET",
                 self.client.url("/construction/admin/v1/projects/{p}/users", p=project_id),
-                {"fields": "name,email,autodeskId,companyName"},
+                {"fields": "name,email,autodeskId,companyName,roles"},
             )
             try:
                 got = await collect(self.fetch, OffsetPaging(max_page=200), call, want=5000)
@@ -129,13 +129,35 @@ class Runtime:
         return list(await self.cached(f"members:{project_id}", load))
 
     async def names(self, project_id: str) -> dict[str, str]:
-        """id and Autodesk id → display name, for the project's members."""
+        """Autodesk ids and ids → display names of the project's people, roles and companies.
+
+        Issues and RFIs may be assigned to a user, a role or a company; each is named by its Autodesk id.
+        """
         out: dict[str, str] = {}
+        for c in await self.companies(project_id):
+            if c.get("member_group_id") and c.get("name"):
+                out[str(c["member_group_id"])] = str(c["name"])
         for m in await self.members(project_id):
+            for role in m.get("roles") or []:
+                if isinstance(role, dict) and role.get("id") and role.get("name"):
+                    out[str(role["id"])] = f"{role['name']} (role)"
             for key in ("id", "autodeskId"):
                 if m.get(key) and m.get("name"):
                     out[str(m[key])] = str(m["name"])
         return out
+
+    async def companies(self, project_id: str) -> list[dict[str, Any]]:
+        """The project's companies (hq v1); empty when the token may not list them (an app-only endpoint)."""
+        account = await self.account_id()
+
+        async def load() -> list[dict[str, Any]]:
+            url = self.client.url("/hq/v1/accounts/{a}/projects/{p}/companies", a=account, p=project_id)
+            try:
+                return (await collect(self.fetch, BareArrayPaging(max_page=100), Call("GET", url), want=2000)).items
+            except Exception:
+                return []
+
+        return list(await self.cached(f"companies:{project_id}", load))
 
     async def user_id(self, project_id: str, value: str, *, key: str = "autodeskId") -> str:
         """Resolve a person given by name, email or id to the id field `key` that a filter expects."""
