@@ -108,7 +108,7 @@ async def _call(server: AccServer, tool: str, arguments: dict[str, Any]) -> int:
 async def _tools(server: AccServer, as_json: bool) -> None:
     from .render import estimate_tokens
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for tool in await server.list_tools():
         spec = server.specs[tool.name]
         cost = estimate_tokens(json.dumps(tool.model_dump(by_alias=True, exclude_none=True, mode="json")))

@@ -52,9 +52,13 @@ Fetch = Callable[[Call], Awaitable[Any]]
 
 
 class Paging(Protocol):
-    max_page: int
-    random_access: bool
-    """True when any page can be requested by position alone, so pages can be fetched concurrently."""
+    @property
+    def max_page(self) -> int: ...
+
+    @property
+    def random_access(self) -> bool:
+        """True when any page can be requested by position alone, so pages can be fetched concurrently."""
+        ...
 
     def request(self, call: Call, position: Position, size: int) -> Call: ...
     def parse(self, position: Position, size: int, body: Any) -> Page: ...

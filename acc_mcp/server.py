@@ -7,7 +7,7 @@ import copy
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import httpx2
 from mcp.server import MCPServer
@@ -65,8 +65,7 @@ def _trim(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _runtime(ctx: Context) -> Runtime:
-    runtime: Runtime = ctx.request_context.lifespan_context
-    return runtime
+    return cast(Runtime, ctx.request_context.lifespan_context)
 
 
 def build_server(

@@ -1,15 +1,502 @@
-"""Placeholder: filled in by the data_connector family work."""
+"""Data Connector (data-connector v1): data requests, the jobs they spawn, and the extracts jobs produce.
+
+Time: everything runs on `DataConnectorState.now()`, which is `clock() + offset`. By default `clock` starts at
+SANDBOX_TODAY when the sandbox is built and then follows real time, so a new job is `queued` for
+`queued_for` (1 s), `running` for `runs_for` (4 s, with `progress` rising), then `complete`. Real extracts
+take minutes; the sandbox compresses that so a demo can watch a job finish. Tests replace `clock` with a
+fixed or steerable one; another process can move time with `POST /_sandbox/data-connector/clock`.
+A job's status is derived from its timestamps on every read, never stored, so it cannot go stale.
+
+Scheduling: a request's first run is at max(effectiveFrom, the moment it became active), then every
+`reoccuringInterval` x `scheduleInterval` until effectiveTo. Runs fall due lazily: every call first
+spawns the runs whose time has come. Rate limit: at most 24 jobs per account and 24 per user in any
+24 hours; a create or update that would spawn a job beyond it is a 429 with Retry-After (seconds until
+the oldest job in the window ages out), and a scheduled run beyond it is skipped.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import hashlib
+import hmac
+import json
+import time
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
 
-from .world import World
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import BaseRoute, Route
+
+from .data_connector_data import (
+    HISTORY,
+    LARGE_HISTORY,
+    SERVICE_GROUPS,
+    DataConnectorState,
+    DcRequest,
+    Job,
+    check_due,
+    extract_files,
+    job_view,
+    phase,
+    reschedule,
+    tick,
+)
+from .http import ApiError, json_body, ok, parse_datetime, query_int, require_account, state_of
+from .world import SANDBOX_TODAY, World, iso, make_uuid
+
+INTERVALS = ("ONE_TIME", "DAY", "WEEK", "MONTH", "YEAR")
+DATE_RANGES = ("TODAY", "YESTERDAY", "PAST_7_DAYS", "MONTH_TO_DATE", "LAST_MONTH")
+PROJECT_STATUSES = ("all", "archived", "active")
+URL_TTL = 60
+"""Seconds a signed download URL stays valid (per the reference)."""
+MAX_PROJECTS = 50
+REQUEST_KEYS = (
+    "id", "description", "isActive", "accountId", "projectId", "projectIdList", "createdBy", "createdByEmail",
+    "createdAt", "updatedBy", "updatedAt", "scheduleInterval", "reoccuringInterval", "effectiveFrom", "effectiveTo",
+    "lastQueuedAt", "serviceGroups", "callbackUrl", "sendEmail", "startDate", "endDate", "dateRange", "projectStatus",
+)  # fmt: skip
+PATCHABLE = (
+    "isActive", "description", "scheduleInterval", "reoccuringInterval", "effectiveFrom", "effectiveTo",
+    "serviceGroups", "callbackUrl", "sendEmail", "projectId", "projectIdList", "startDate", "endDate",
+)  # fmt: skip
+REQUEST_SORT_FIELDS = (
+    "isActive", "accountId", "createdBy", "createdByEmail", "createdAt", "updatedBy", "updatedAt", "scheduleInterval",
+    "reoccuringInterval", "effectiveFrom", "effectiveTo", "startDate", "endDate",
+)  # fmt: skip
+JOB_SORT_FIELDS = (
+    "projectId", "createdBy", "createdByEmail", "createdAt", "status", "completionStatus", "startedAt", "completedAt",
+    "startDate", "endDate",
+)  # fmt: skip
+SCHEDULE_KEYS = {"isActive", "scheduleInterval", "reoccuringInterval", "effectiveFrom", "effectiveTo"}
 
 
-def seed(world: World) -> None:
-    return None
+# Validation -------------------------------------------------------------------------------------------
+
+
+def _bool(body: dict[str, Any], name: str, default: bool) -> bool:
+    value = body.get(name)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise ApiError(400, f"{name} must be true or false, got {value!r}.")
+    return value
+
+
+def _when(body: dict[str, Any], name: str) -> datetime | None:
+    value = body.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ApiError(400, f"{name} must be an ISO 8601 date-time string.")
+    return parse_datetime(value, name=name)
+
+
+def _choice(body: dict[str, Any], name: str, allowed: tuple[str, ...], default: str | None) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return default
+    if value not in allowed:
+        raise ApiError(400, f"{name} must be one of {', '.join(allowed)}; got {value!r}.")
+    return str(value)
+
+
+def _project_ids(body: dict[str, Any], world: World) -> tuple[str | None, list[str]]:
+    legacy, ids = body.get("projectId"), body.get("projectIdList")
+    if isinstance(ids, str):  # the reference's own example sends the list JSON-encoded in a string
+        try:
+            ids = json.loads(ids)
+        except ValueError:
+            raise ApiError(400, "projectIdList must be an array of project IDs.") from None
+    if ids is None:
+        ids = [] if legacy is None else [legacy]
+    if legacy is not None and not isinstance(legacy, str):
+        raise ApiError(400, "projectId must be a string.")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise ApiError(400, "projectIdList must be an array of project IDs.")
+    if len(ids) > MAX_PROJECTS:
+        raise ApiError(400, f"projectIdList may hold at most {MAX_PROJECTS} project IDs; got {len(ids)}.")
+    clean = list(dict.fromkeys(i.removeprefix("b.") for i in ids))
+    for pid in clean:
+        if world.project(pid) is None:
+            raise ApiError(400, f"projectIdList: project {pid} does not exist in this account.")
+    return (legacy.removeprefix("b.") if legacy else None), clean
+
+
+def _validate(body: dict[str, Any], world: World) -> dict[str, Any]:
+    """The normalized request attributes `body` describes; a 400 naming the first field that breaks a rule."""
+    description = body.get("description")
+    if description is not None and not isinstance(description, str):
+        raise ApiError(400, "description must be a string.")
+    interval = _choice(body, "scheduleInterval", INTERVALS, None)
+    if interval is None:
+        raise ApiError(400, f"scheduleInterval is required: one of {', '.join(INTERVALS)}.")
+    every = body.get("reoccuringInterval")
+    if interval == "ONE_TIME":
+        every = None  # the reference: ignored for ONE_TIME
+    elif isinstance(every, bool) or not isinstance(every, int) or every < 1:
+        raise ApiError(400, f"reoccuringInterval is required for scheduleInterval {interval}: a positive integer.")
+    start, end = _when(body, "effectiveFrom"), _when(body, "effectiveTo")
+    if start is None:
+        raise ApiError(400, "effectiveFrom is required (ISO 8601 date-time).")
+    if interval == "ONE_TIME" and end is not None:
+        raise ApiError(400, "effectiveTo must not be supplied when scheduleInterval is ONE_TIME.")
+    if interval != "ONE_TIME" and end is None:
+        raise ApiError(400, f"effectiveTo is required when scheduleInterval is {interval}.")
+    if end is not None and end <= start:
+        raise ApiError(400, "effectiveTo must be later than effectiveFrom.")
+    groups = body.get("serviceGroups")
+    if isinstance(groups, str):
+        groups = [g.strip() for g in groups.split(",") if g.strip()]
+    if not isinstance(groups, list) or not groups or not all(isinstance(g, str) for g in groups):
+        raise ApiError(400, "serviceGroups is required: an array of at least one service group.")
+    if bad := [g for g in groups if g not in SERVICE_GROUPS]:
+        raise ApiError(400, f"serviceGroups: unknown service group {bad[0]!r}. Use: {', '.join(SERVICE_GROUPS)}.")
+    callback = body.get("callbackUrl")
+    if callback is not None and (not isinstance(callback, str) or not callback.startswith(("https://", "http://"))):
+        raise ApiError(400, "callbackUrl must be an http(s) URL.")
+    legacy, ids = _project_ids(body, world)
+    first, last = _when(body, "startDate"), _when(body, "endDate")
+    first, last = first or last, last or first  # the reference: one alone serves as both
+    if first and last and last < first:
+        raise ApiError(400, "endDate must not be earlier than startDate.")
+    return {
+        "description": description,
+        "isActive": _bool(body, "isActive", True),
+        "projectId": legacy,
+        "projectIdList": ids,
+        "scheduleInterval": interval,
+        "reoccuringInterval": every,
+        "effectiveFrom": iso(start),
+        "effectiveTo": iso(end) if end else None,
+        "serviceGroups": list(dict.fromkeys(groups)),
+        "callbackUrl": callback,
+        "sendEmail": _bool(body, "sendEmail", True),
+        "startDate": iso(first) if first else None,
+        "endDate": iso(last) if last else None,
+        "dateRange": _choice(body, "dateRange", DATE_RANGES, None),
+        "projectStatus": _choice(body, "projectStatus", PROJECT_STATUSES, "all"),
+    }
+
+
+# Listing helpers --------------------------------------------------------------------------------------
+
+
+def _filters(request: Request, allowed: dict[str, str]) -> list[tuple[str, str, str]]:
+    """`filter[field]=value` pairs as (field, kind, value); one value per field, as the reference requires."""
+    out: list[tuple[str, str, str]] = []
+    for key, value in request.query_params.multi_items():
+        if not (key.startswith("filter[") and key.endswith("]")):
+            continue
+        name = key[7:-1]
+        if name not in allowed:
+            raise ApiError(400, f"Cannot filter by {name!r}. Filterable fields: {', '.join(allowed)}.")
+        if "," in value or any(n == name for n, _, _ in out):
+            raise ApiError(400, f"filter[{name}] takes a single value; multiple values of one field are not allowed.")
+        out.append((name, allowed[name], value))
+    return out
+
+
+def _match(item: dict[str, Any], name: str, kind: str, value: str) -> bool:
+    field_name = "reoccuringInterval" if name == "reocurringInterval" else name
+    have = item.get(field_name)
+    if kind == "project":
+        pid = value.removeprefix("b.")
+        return value == "null" or have == pid or pid in item.get("projectIdList", [])
+    if kind == "bool":
+        if value not in ("true", "false"):
+            raise ApiError(400, f"filter[{name}] must be true or false.")
+        return have is (value == "true")
+    if kind == "int":
+        if not value.isdigit():
+            raise ApiError(400, f"filter[{name}] must be an integer.")
+        return have == int(value)
+    if kind in ("range", "date"):
+        if have is None:
+            return False
+        at = parse_datetime(have)
+        if ".." not in value:
+            want = parse_datetime(value, name=f"filter[{name}]")
+            return at.date() == want.date() if len(value) == 10 else at == want
+        if kind != "range":
+            raise ApiError(400, f"filter[{name}] does not accept a date range.")
+        low, _, high = value.partition("..")
+        for bound in (low, high):
+            if bound and "T" not in bound:
+                raise ApiError(400, f"filter[{name}]: range bounds need a time, e.g. 2026-11-01T00:00:00.000Z.")
+        return (not low or at >= parse_datetime(low, name=f"filter[{name}]")) and (
+            not high or at <= parse_datetime(high, name=f"filter[{name}]")
+        )
+    options = kind.split("|")
+    if value not in options:
+        raise ApiError(400, f"filter[{name}] must be one of {', '.join(options)}.")
+    return bool(have == value)
+
+
+def _order(request: Request, items: list[dict[str, Any]], fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """`sort` (asc/desc by date) orders by createdAt; `sortFields` (ignoring unknown names) takes precedence."""
+    sort = request.query_params.get("sort", "asc").lower()
+    if sort not in ("asc", "desc"):
+        raise ApiError(400, f"sort must be asc or desc, got {sort!r}.")
+    items = sorted(items, key=lambda it: (it["createdAt"], it["id"]), reverse=sort == "desc")
+    spec = [p.strip() for p in request.query_params.get("sortFields", "").split(",")]
+    for part in reversed([p for p in spec if p.lstrip("-") in fields]):
+        name = part.lstrip("-")
+        items.sort(key=lambda it: (it[name] is None, "" if it[name] is None else it[name]), reverse=part[0] == "-")
+    return items
+
+
+def _page(request: Request, items: list[dict[str, Any]]) -> dict[str, Any]:
+    limit = query_int(request, "limit", 20, minimum=1, maximum=100)
+    offset = query_int(request, "offset", 0)
+    return {
+        "pagination": {"limit": limit, "offset": offset, "totalResults": len(items)},
+        "results": items[offset : offset + limit],
+    }
+
+
+# Handlers ---------------------------------------------------------------------------------------------
+
+
+def _ctx(request: Request) -> tuple[DataConnectorState, datetime]:
+    require_account(request)
+    state: DataConnectorState = state_of(request, "data_connector")
+    now = state.now()
+    tick(state, now)
+    return state, now
+
+
+def _request(state: DataConnectorState, request: Request) -> DcRequest:
+    request_id = request.path_params["requestId"]
+    if (req := state.requests.get(request_id)) is None:
+        raise ApiError(404, f"Data request {request_id} not found.")
+    return req
+
+
+def _job(state: DataConnectorState, request: Request) -> Job:
+    job_id = request.path_params["jobId"]
+    if (job := state.jobs.get(job_id)) is None:
+        raise ApiError(404, f"Job {job_id} not found.")
+    return job
+
+
+def _new_request(state: DataConnectorState, attrs: dict[str, Any], at: datetime) -> DcRequest:
+    user, stamp = state.user, iso(at)
+    record = {"id": make_uuid(state.rng), "accountId": state.world.account_id, "lastQueuedAt": None, **attrs}
+    record |= {"createdBy": user["autodeskId"], "createdByEmail": user["email"], "createdAt": stamp}
+    record |= {"updatedBy": user["autodeskId"], "updatedAt": stamp}
+    return DcRequest({k: record[k] for k in REQUEST_KEYS})
+
+
+def _save(state: DataConnectorState, req: DcRequest, now: datetime, new_schedule: bool) -> None:
+    """Store a created or updated request (unless its immediate run would break the rate limit), then run it."""
+    if new_schedule:
+        reschedule(req, now)
+    check_due(state, req, now)
+    state.requests[req.fields["id"]] = req
+    tick(state, now)
+
+
+async def create_request(request: Request) -> Response:
+    state, now = _ctx(request)
+    req = _new_request(state, _validate(await json_body(request), state.world), now)
+    _save(state, req, now, new_schedule=True)
+    return ok(req.fields, 201)
+
+
+async def list_requests(request: Request) -> Response:
+    state, _ = _ctx(request)
+    kinds = {"projectId": "project", "createdAt": "range", "updatedAt": "range", "isActive": "bool"}
+    kinds |= {"scheduleInterval": "|".join(INTERVALS), "reocurringInterval": "int", "reoccuringInterval": "int"}
+    kinds |= {"effectiveFrom": "date", "effectiveTo": "date", "startDate": "date", "endDate": "date"}
+    items = [r.fields for r in state.requests.values()]
+    for name, kind, value in _filters(request, kinds):
+        items = [r for r in items if _match(r, name, kind, value)]
+    return ok(_page(request, _order(request, items, REQUEST_SORT_FIELDS)))
+
+
+async def get_request(request: Request) -> Response:
+    state, _ = _ctx(request)
+    return ok(_request(state, request).fields)
+
+
+async def update_request(request: Request) -> Response:
+    state, now = _ctx(request)
+    current = _request(state, request)
+    patch = {k: v for k, v in (await json_body(request)).items() if k in PATCHABLE}
+    merged = dict(current.fields)
+    if "projectId" in patch or "projectIdList" in patch:
+        merged["projectId"], merged["projectIdList"] = patch.pop("projectId", None), patch.pop("projectIdList", None)
+    merged.update(patch)
+    attrs = _validate(merged, state.world)
+    user = state.user
+    fields = {**current.fields, **attrs, "updatedBy": user["autodeskId"], "updatedAt": iso(now)}
+    req = DcRequest(fields, current.anchor, current.next_k, current.runs)
+    reactivated = fields["isActive"] and not current.fields["isActive"]
+    _save(state, req, now, new_schedule=reactivated or bool(SCHEDULE_KEYS & patch.keys()))
+    return ok(req.fields)
+
+
+async def delete_request(request: Request) -> Response:
+    state, _ = _ctx(request)
+    del state.requests[_request(state, request).fields["id"]]
+    return Response(status_code=204)
+
+
+async def list_request_jobs(request: Request) -> Response:
+    state, now = _ctx(request)
+    request_id = _request(state, request).fields["id"]
+    items = [job_view(j, now) for j in state.jobs.values() if j.spec["id"] == request_id]
+    return ok(_page(request, _order(request, items, ())))
+
+
+async def list_jobs(request: Request) -> Response:
+    state, now = _ctx(request)
+    kinds = {"projectId": "project", "createdAt": "range", "status": "queued|running|complete"}
+    kinds |= {"completionStatus": "success|failed|cancelled", "startedAt": "range", "completedAt": "range"}
+    kinds |= {"startDate": "date", "endDate": "date"}
+    items = [job_view(j, now) for j in state.jobs.values()]
+    if project := request.query_params.get("projectId"):
+        items = [j for j in items if _match(j, "projectId", "project", project)]
+    for name, kind, value in _filters(request, kinds):
+        items = [j for j in items if _match(j, name, kind, value)]
+    return ok(_page(request, _order(request, items, JOB_SORT_FIELDS)))
+
+
+async def get_job(request: Request) -> Response:
+    state, now = _ctx(request)
+    return ok(job_view(_job(state, request), now))
+
+
+async def cancel_job(request: Request) -> Response:
+    state, now = _ctx(request)
+    job = _job(state, request)
+    status, completion, *_ = phase(job, now)
+    if status == "complete":
+        raise ApiError(400, f"Job {job.id} has already completed ({completion}) and cannot be cancelled.")
+    job.cancelled_at = now
+    return Response(status_code=204)
+
+
+async def data_listing(request: Request) -> Response:
+    state, now = _ctx(request)
+    job = _job(state, request)
+    created = job_view(job, now)["completedAt"]
+    return ok([{"name": f.name, "createdAt": created, "size": f.size} for f in extract_files(state, job, now)])
+
+
+def _signature(state: DataConnectorState, job_id: str, name: str, expires: str) -> str:
+    return hmac.new(state.secret, f"{job_id}/{name}:{expires}".encode(), hashlib.sha256).hexdigest()
+
+
+async def data_file(request: Request) -> Response:
+    state, now = _ctx(request)
+    job = _job(state, request)
+    name = request.path_params["name"]
+    file = next((f for f in extract_files(state, job, now) if f.name == name), None)
+    if file is None:
+        raise ApiError(404, f"File {name} is not part of job {job.id}'s data extract.")
+    expires = str(int(now.timestamp()) + URL_TTL)
+    base = str(request.base_url).rstrip("/")
+    signature = _signature(state, job.id, name, expires)
+    url = f"{base}/sandbox-files/data-connector/{job.id}/{quote(name)}?Expires={expires}&Signature={signature}"
+    job.last_downloaded_by, job.last_downloaded_at = state.user["autodeskId"], now
+    return ok({"size": file.size, "name": file.name, "signedUrl": url})
+
+
+def _s3_error(status: int, code: str, message: str) -> Response:
+    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>'
+    return Response(body, status_code=status, media_type="application/xml")
+
+
+async def download(request: Request) -> Response:
+    """The signed URL's target (S3 in real APS): no bearer token, but a valid, unexpired signature."""
+    state: DataConnectorState = state_of(request, "data_connector")
+    job_id, name = request.path_params["jobId"], request.path_params["name"]
+    expires, given = request.query_params.get("Expires", ""), request.query_params.get("Signature", "")
+    expected = _signature(state, job_id, name, expires)
+    if not expires.isdigit() or not hmac.compare_digest(given.encode(), expected.encode()):
+        return _s3_error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match.")
+    now = state.now()
+    if int(expires) < now.timestamp():
+        return _s3_error(403, "AccessDenied", "Request has expired")
+    job = state.jobs.get(job_id)
+    try:
+        file = next((f for f in extract_files(state, job, now) if f.name == name), None) if job else None
+    except ApiError:  # the job was cancelled or failed after the URL was issued
+        file = None
+    if file is None:
+        return _s3_error(404, "NoSuchKey", "The specified key does not exist.")
+    headers = {"Content-Length": str(file.size), "Content-Disposition": f'attachment; filename="{name}"'}
+    if file.stream is not None:
+        return StreamingResponse(file.stream(), media_type=file.content_type, headers=headers)
+    return Response(file.body, media_type=file.content_type, headers=headers)
+
+
+async def steer_clock(request: Request) -> Response:
+    """`POST {"advanceSeconds": n}` moves the Data Connector clock (for a sandbox in another process)."""
+    state: DataConnectorState = state_of(request, "data_connector")
+    if request.method == "POST":
+        seconds = (await json_body(request)).get("advanceSeconds", 0)
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            raise ApiError(400, "advanceSeconds must be a number.")
+        state.offset += timedelta(seconds=seconds)
+    return ok({"now": iso(state.now())})
 
 
 def routes() -> list[BaseRoute]:
-    return []
+    base = "/data-connector/v1/accounts/{accountId}"
+    return [
+        Route(f"{base}/requests", create_request, methods=["POST"]),
+        Route(f"{base}/requests", list_requests, methods=["GET"]),
+        Route(f"{base}/requests/{{requestId}}", get_request, methods=["GET"]),
+        Route(f"{base}/requests/{{requestId}}", update_request, methods=["PATCH"]),
+        Route(f"{base}/requests/{{requestId}}", delete_request, methods=["DELETE"]),
+        Route(f"{base}/requests/{{requestId}}/jobs", list_request_jobs, methods=["GET"]),
+        Route(f"{base}/jobs", list_jobs, methods=["GET"]),
+        Route(f"{base}/jobs/{{jobId}}", get_job, methods=["GET"]),
+        Route(f"{base}/jobs/{{jobId}}", cancel_job, methods=["DELETE"]),
+        Route(f"{base}/jobs/{{jobId}}/data-listing", data_listing, methods=["GET"]),
+        Route(f"{base}/jobs/{{jobId}}/data/{{name}}", data_file, methods=["GET"]),
+        Route("/sandbox-files/data-connector/{jobId}/{name}", download, methods=["GET"]),
+        Route("/_sandbox/data-connector/clock", steer_clock, methods=["GET", "POST"]),
+    ]
+
+
+def _seed_request(state: DataConnectorState, spec: dict[str, Any]) -> None:
+    """Replay one request's history up to SANDBOX_TODAY with realistic (minutes-long) job durations."""
+    world, rng = state.world, state.rng
+    body = {**spec, "projectIdList": [world.projects[i]["id"] for i in spec["projects"]]}
+    created = parse_datetime(spec["createdAt"])
+    req = _new_request(state, _validate(body, world), created)
+    reschedule(req, created)
+    state.requests[req.fields["id"]] = req
+    until = parse_datetime(spec.get("pausedAt", iso(SANDBOX_TODAY)))
+    before = set(state.jobs)
+    tick(state, until)
+    for n, job in enumerate(j for j in state.jobs.values() if j.id not in before):
+        job.queued_for = timedelta(seconds=rng.randint(8, 90))
+        job.runs_for = timedelta(minutes=rng.randint(6, 28), seconds=rng.randint(0, 59))
+        job.outcome = "failed" if n in spec.get("failed", ()) else "success"
+        job.large = bool(spec.get("large"))
+        if job.outcome == "success" and n % 3 == 0:
+            job.last_downloaded_by = state.user["autodeskId"]
+            downloaded = job.created_at + job.queued_for + job.runs_for + timedelta(hours=2)
+            job.last_downloaded_at = min(downloaded, SANDBOX_TODAY)
+    if "pausedAt" in spec:
+        req.fields |= {"isActive": False, "updatedAt": iso(until)}
+
+
+def seed(world: World) -> DataConnectorState:
+    """Fresh state with weeks of history; a large world adds the job whose extract holds the 1 GiB CSV."""
+    started = time.monotonic()
+    state = DataConnectorState(
+        world=world,
+        user=world.users[0],
+        clock=lambda: SANDBOX_TODAY + timedelta(seconds=time.monotonic() - started),
+        secret=hashlib.sha256(f"{world.seed}:data-connector-signing".encode()).digest(),
+        rng=world.rng("data_connector"),
+    )
+    for spec in (*HISTORY, LARGE_HISTORY) if world.large else HISTORY:
+        _seed_request(state, spec)
+    return state

@@ -247,7 +247,7 @@ class World:
         specs = list(_PROJECTS) + ([LARGE_PROJECT] if self.large else [])
         for n, (name, ptype, city, state, prefix) in enumerate(specs):
             start = SANDBOX_TODAY - timedelta(days=rng.randint(120, 700))
-            project = {
+            project: dict[str, Any] = {
                 "id": make_uuid(rng),
                 "accountId": self.account_id,
                 "name": name,

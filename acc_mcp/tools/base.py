@@ -98,7 +98,7 @@ def as_function(spec: ToolSpec, runtime_of: Callable[[Context], Runtime]) -> Cal
 
     parameters = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)]
     for p in spec.params:
-        annotation = Annotated[p.type, Field(description=p.description)]
+        annotation = Annotated[p.type, Field(description=p.description)]  # type: ignore[name-defined]
         parameters.append(
             inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=p.default)
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from typing import Any, Literal
 
-from mcp.types import ImageContent
+from mcp.types import ContentBlock, ImageContent
 
 from ..paging import Call, TokenPaging
 from ..render import Row, render_record, when
@@ -77,7 +77,7 @@ async def get_photo(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     row = {k: v for k, v in row.items() if v}
     urls = photo.get("signedUrls") or {}
     size = args.get("size", "thumbnail")
-    extra = []
+    extra: list[ContentBlock] = []
     note = None
     if size != "none":
         url = urls.get("fileUrl") if size == "full" else urls.get("thumbnailUrl") or urls.get("fileUrl")
