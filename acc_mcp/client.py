@@ -45,6 +45,21 @@ from .errors import (
 
 log = logging.getLogger("acc_mcp.client")
 
+
+class _RedactQueries(logging.Filter):
+    """httpx2 logs every request's full URL at INFO; a signed URL's query string is a credential."""
+
+    _query = re.compile(r"\?[^\s\"']*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self._query.sub("?[redacted]", record.getMessage())
+        record.args = None
+        return True
+
+
+for _name in ("httpx2", "httpcore2", "httpx", "httpcore"):
+    logging.getLogger(_name).addFilter(_RedactQueries())
+
 _ID = re.compile(r"^[A-Za-z0-9._:~-]{1,200}$")
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
