@@ -22,7 +22,9 @@ async def main() -> None:
         projects = await client.call_tool("list_projects", {})
         print(projects.content[0].text)  # type: ignore[union-attr]
 
-        progress = await client.call_tool("get_review_progress", {"project": "hospital", "review": "Level 3 Structural"})
+        progress = await client.call_tool(
+            "get_review_progress", {"project": "hospital", "review": "Level 3 Structural"}
+        )
         print(progress.content[0].text)  # type: ignore[union-attr]
 
 

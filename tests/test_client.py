@@ -23,8 +23,13 @@ def make(handler: Callable[[httpx2.Request], httpx2.Response], **settings: objec
     async def sleep(s: float) -> None:
         slept.append(s)
 
-    client = AccClient(Settings(**settings), StaticToken(TOKEN), transport=httpx2.MockTransport(handler),
-                       retry=RetryPolicy(attempts=4), sleep=sleep)
+    client = AccClient(
+        Settings(**settings),
+        StaticToken(TOKEN),
+        transport=httpx2.MockTransport(handler),
+        retry=RetryPolicy(attempts=4),
+        sleep=sleep,
+    )
     return client, slept
 
 
@@ -93,7 +98,11 @@ async def test_5xx_retried_for_get_not_for_create() -> None:
 
 
 async def test_create_retried_on_429_and_connect_error_only() -> None:
-    outcomes: list[object] = [httpx2.ConnectError("refused"), httpx2.Response(429), httpx2.Response(201, json={"id": 1})]
+    outcomes: list[object] = [
+        httpx2.ConnectError("refused"),
+        httpx2.Response(429),
+        httpx2.Response(201, json={"id": 1}),
+    ]
 
     def handler(request: httpx2.Request) -> httpx2.Response:
         out = outcomes.pop(0)

@@ -7,8 +7,15 @@ from acc_mcp.errors import ConfigError
 
 
 def test_defaults_and_env() -> None:
-    s = Settings.load(env={"ACC_ACCOUNT_ID": "b.abc", "ACC_REGION": "emea", "ACC_TOOLSETS": "issues, rfis",
-                           "ACC_READ_ONLY": "yes", "APS_ACCESS_TOKEN": "secret-token"})
+    s = Settings.load(
+        env={
+            "ACC_ACCOUNT_ID": "b.abc",
+            "ACC_REGION": "emea",
+            "ACC_TOOLSETS": "issues, rfis",
+            "ACC_READ_ONLY": "yes",
+            "APS_ACCESS_TOKEN": "secret-token",
+        }
+    )
     assert s.account_id == "abc" and s.region == "EMEA" and s.toolsets == ("issues", "rfis") and s.read_only
     assert "secret-token" not in repr(s)
 

@@ -42,8 +42,13 @@ class Upstream:
             if self.style == "token-body":
                 nxt = {"nextPost": {"url": "x", "body": {"cursorState": f"c{start + limit}"}}} if more else {}
                 return {"pagination": {"limit": limit, **nxt}, "results": page}
-            return {"pagination": {"limit": limit, **({"cursorState": f"c{start + limit}", "nextUrl": "u"} if more else {})},
-                    "results": page}
+            return {
+                "pagination": {
+                    "limit": limit,
+                    **({"cursorState": f"c{start + limit}", "nextUrl": "u"} if more else {}),
+                },
+                "results": page,
+            }
         offset = int(src["offset"])
         page = self.items[offset : offset + limit]
         if self.style == "bare":

@@ -19,7 +19,12 @@ def test_budget_never_exceeded_and_truncation_line_present() -> None:
     for budget in (200, 500, 1000, 4000):
         for n in (0, 1, 10, 300):
             rows = _rows(n, rng)
-            out = render_list("Header.", rows, budget=budget, footer=lambda shown: f"Showing {shown}. More: cursor=\"{'x' * 60}\"" if shown < len(rows) else None)
+            out = render_list(
+                "Header.",
+                rows,
+                budget=budget,
+                footer=lambda shown: f'Showing {shown}. More: cursor="{"x" * 60}"' if shown < len(rows) else None,
+            )
             assert estimate_tokens(out.text) <= budget
             if out.shown < n:
                 assert out.text.rstrip().endswith('"') and "More:" in out.text
@@ -27,7 +32,9 @@ def test_budget_never_exceeded_and_truncation_line_present() -> None:
 
 
 def test_line_format_and_compact() -> None:
-    row = compact({"#": 7, "title": "Door missing a screw", "status": "open", "assignee": "Wei Chen", "due": None, "tags": []})
+    row = compact(
+        {"#": 7, "title": "Door missing a screw", "status": "open", "assignee": "Wei Chen", "due": None, "tags": []}
+    )
     assert line(row) == "#7 Door missing a screw · open · assignee Wei Chen"
 
 

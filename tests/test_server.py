@@ -47,9 +47,7 @@ async def test_read_only_hides_and_refuses_writes(sandbox_app: Starlette) -> Non
     async with Client(demo_server({"read_only": True}, app=sandbox_app)) as c:
         names = {t.name for t in (await c.list_tools()).tools}
         assert "create_data_connector_request" not in names and "list_issues" in names
-        result = await c.call_tool(
-            "create_data_connector_request", {"description": "x", "service_groups": ["issues"]}
-        )
+        result = await c.call_tool("create_data_connector_request", {"description": "x", "service_groups": ["issues"]})
     assert result.is_error and "read-only" in text(result)
 
 
@@ -81,7 +79,9 @@ async def test_page_through_all_issues_exactly_once(client: Client, sandbox_app:
         if not cursor:
             break
         assert f'cursor="{cursor}"' in text(result)
-    total = int(re.match(r"(\d+) issues", text(await call(client, "list_issues", project=project["id"], limit=1))).group(1))  # type: ignore[union-attr]
+    total = int(
+        re.match(r"(\d+) issues", text(await call(client, "list_issues", project=project["id"], limit=1))).group(1)
+    )  # type: ignore[union-attr]
     assert len(seen) == total == len(set(seen)) and seen == sorted(seen)
 
 
@@ -107,7 +107,9 @@ async def test_search_rfis_free_text(client: Client) -> None:
     first = (result.structured_content or {})["items"][0]
     word = max(first["title"].split(), key=len)
     hits = await call(client, "search_rfis", project="hospital", search=word)
-    assert not hits.is_error and all(word.lower() in i["title"].lower() or True for i in hits.structured_content["items"])  # type: ignore[index]
+    assert not hits.is_error and all(
+        word.lower() in i["title"].lower() or True for i in hits.structured_content["items"]
+    )  # type: ignore[index]
     assert any(word.lower() in i["title"].lower() for i in hits.structured_content["items"])  # type: ignore[index]
     rfi = await call(client, "get_rfi", project="hospital", rfi=str(first["#"]))
     assert not rfi.is_error and "question:" in text(rfi)
@@ -127,8 +129,14 @@ async def test_get_photo_returns_image_content(client: Client) -> None:
 
 
 async def test_create_data_connector_request_lands_in_sandbox(client: Client, sandbox_app: Starlette) -> None:
-    args = {"description": "Weekly issues extract", "service_groups": ["issues", "rfis"], "schedule": "WEEK",
-            "every": 1, "end": "2027-06-30", "projects": ["hospital"]}
+    args = {
+        "description": "Weekly issues extract",
+        "service_groups": ["issues", "rfis"],
+        "schedule": "WEEK",
+        "every": 1,
+        "end": "2027-06-30",
+        "projects": ["hospital"],
+    }
     result = await client.call_tool("create_data_connector_request", args)
     assert not result.is_error, text(result)
     assert "24 jobs" in text(result)

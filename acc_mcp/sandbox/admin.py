@@ -289,7 +289,8 @@ def routes() -> list[BaseRoute]:
             Route(f"{hq}/accounts/{{account_id}}/users", hq_users, methods=["GET"]),
             Route(f"{hq}/accounts/{{account_id}}/companies/search", hq_companies_search, methods=["GET"]),
             Route(f"{hq}/accounts/{{account_id}}/companies/{{company_id}}", hq_company, methods=["GET"]),
-            Route(f"{hq}/accounts/{{account_id}}/projects/{{project_id}}/companies", hq_project_companies,
-                  methods=["GET"]),
+            Route(
+                f"{hq}/accounts/{{account_id}}/projects/{{project_id}}/companies", hq_project_companies, methods=["GET"]
+            ),
         ]
     return out
