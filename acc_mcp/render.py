@@ -126,6 +126,8 @@ def render_record(header: str, row: Row, *, budget: int) -> str:
     lines = [header]
     used = estimate_tokens(header)
     for key, value in row.items():
+        if key == "#":
+            continue  # the header already names the record by its number
         text = f"{key}: {fmt_value(value)}"
         cost = estimate_tokens(text) + 1
         if used + cost > budget - 20:

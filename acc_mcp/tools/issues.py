@@ -7,7 +7,7 @@ from typing import Any, Literal
 from ..client import clean_id
 from ..errors import InvalidInput, NotFound
 from ..paging import Call, OffsetPaging, collect
-from ..render import Row, due, when
+from ..render import Row, day, due, when
 from .base import Param, ToolOutput, ToolSpec
 from .listing import CURSOR, DETAIL, PROJECT, ViewContext, date_range, limit_param, run_list, run_record
 from .runtime import Runtime
@@ -63,7 +63,7 @@ def _row(i: dict[str, Any], ctx: ViewContext) -> Row:
 def _detail(i: dict[str, Any], ctx: ViewContext) -> Row:
     return {
         **_row(i, ctx),
-        "due": due(i.get("dueDate"), ctx.today),
+        "due": _row(i, ctx).get("due") or day(i.get("dueDate")),
         "id": i.get("id"),
         "description": i.get("description"),
         "location": i.get("locationDetails"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ..errors import NotFound
-from ..paging import Call, OffsetPaging
-from ..render import Row, due, when
+from ..paging import Call, OffsetPaging, collect
+from ..render import Row, day, due, when
 from .base import Param, ToolOutput, ToolSpec
 from .listing import CURSOR, DETAIL, PROJECT, ViewContext, date_range, limit_param, run_list, run_record
 from .runtime import Runtime
@@ -35,7 +35,7 @@ def _row(r: dict[str, Any], ctx: ViewContext) -> Row:
 def _detail(r: dict[str, Any], ctx: ViewContext) -> Row:
     return {
         **_row(r, ctx),
-        "due": due(r.get("dueDate"), ctx.today),
+        "due": _row(r, ctx).get("due") or day(r.get("dueDate")),
         "id": r.get("id"),
         "question": r.get("question"),
         "answer": r.get("officialResponse"),
@@ -89,19 +89,15 @@ async def get_rfi(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     project_id = await rt.project_id(args["project"])
     ref = str(args["rfi"]).strip().lstrip("#")
     if len(ref) != 36:
-        # A number as people quote it ("RFI 12", "012"): find it through search, then fetch by id.
-        body = await rt.fetch(
-            Call(
-                "POST",
-                rt.client.url(f"{BASE}/search:rfis", project=project_id),
-                json={"search": ref, "limit": 50, "fields": ["id", "customIdentifier"]},
-            )
+        # A number as people quote it ("012"). Search matches only title, question and answer, so list
+        # just ids and numbers (two small pages for a few hundred RFIs) and pick the match.
+        call = Call(
+            "POST",
+            rt.client.url(f"{BASE}/search:rfis", project=project_id),
+            json={"fields": ["id", "customIdentifier"]},
         )
-        hits = [
-            r
-            for r in (body or {}).get("results", [])
-            if str(r.get("customIdentifier", "")).lstrip("0") == ref.lstrip("0")
-        ]
+        found = await collect(rt.fetch, OffsetPaging(max_page=200, in_body=True), call, want=20000)
+        hits = [r for r in found.items if str(r.get("customIdentifier", "")).lstrip("0") == ref.lstrip("0")]
         if not hits:
             raise NotFound(f"Not found (404): there is no RFI {ref} in this project.")
         ref = str(hits[0]["id"])
