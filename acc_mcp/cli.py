@@ -129,9 +129,8 @@ async def _tools(server: AccServer, as_json: bool) -> None:
         return
     for r in rows:
         flag = "*" if r["default"] else " "
-        print(
-            f"{flag} {r['name']:<34} {r['toolset']:<15} {r['kind']:<5} ~{r['tokens']:>4} tok  {'; '.join(r['endpoints'])}"
-        )
+        endpoints = "; ".join(r["endpoints"])
+        print(f"{flag} {r['name']:<34} {r['toolset']:<15} {r['kind']:<5} ~{r['tokens']:>4} tok  {endpoints}")
     print(f"{len(rows)} tools, ~{sum(r['tokens'] for r in rows):,} tokens in all (* = in the default toolset)")
 
 
@@ -142,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in COMMANDS + ("-h", "--help", "--version"):
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help", "--version"):
         argv.insert(0, "serve")
     args = _parser().parse_args(argv)
     command = args.command

@@ -5,6 +5,8 @@ import string
 
 from acc_mcp.render import compact, estimate_tokens, line, render_list, render_record
 
+CURSOR = "x" * 60
+
 
 def _rows(n: int, rng: random.Random) -> list[dict[str, object]]:
     words = ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(2, 12))) for _ in range(200)]
@@ -23,7 +25,7 @@ def test_budget_never_exceeded_and_truncation_line_present() -> None:
                 "Header.",
                 rows,
                 budget=budget,
-                footer=lambda shown: f'Showing {shown}. More: cursor="{"x" * 60}"' if shown < len(rows) else None,
+                footer=lambda shown, total=n: f'More: cursor="{CURSOR}"' if shown < total else None,
             )
             assert estimate_tokens(out.text) <= budget
             if out.shown < n:

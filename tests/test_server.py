@@ -124,7 +124,7 @@ async def test_get_photo_returns_image_content(client: Client) -> None:
     data = base64.b64decode(images[0].data)
     assert images[0].mime_type == "image/jpeg" and data[:2] == b"\xff\xd8"
     full = await call(client, "get_photo", project="hospital", photo=photo_id, size="full")
-    assert len(base64.b64decode([b for b in full.content if b.type == "image"][0].data)) > len(data)
+    assert len(base64.b64decode(next(b for b in full.content if b.type == "image").data)) > len(data)
     assert "X-Amz" not in text(result) and "sandbox-files" not in text(result)
 
 

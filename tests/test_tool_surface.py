@@ -45,7 +45,8 @@ async def test_no_secret_in_logs_or_results(sandbox_app: Starlette, caplog: pyte
     caplog.set_level(logging.DEBUG)
     async with Client(demo_server(app=sandbox_app)) as client:
         photos = await client.call_tool("search_photos", {"project": "hospital", "limit": 1})
-        photo = await client.call_tool("get_photo", {"project": "hospital", "photo": photos.structured_content["items"][0]["id"]})  # type: ignore[index]
+        photo_id = (photos.structured_content or {})["items"][0]["id"]
+        photo = await client.call_tool("get_photo", {"project": "hospital", "photo": photo_id})
         sandbox_app.state.controls.tokens.clear()
         denied = await client.call_tool("list_issues", {"project": "hospital"})
     texts = [b.text for r in (photos, photo, denied) for b in r.content if b.type == "text"]
