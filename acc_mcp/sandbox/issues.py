@@ -92,11 +92,11 @@ def range_filter(raw: str, *, name: str, date_only: bool = False) -> Callable[[s
             continue
         if not sep:
             start = _instant(low, name)
-            bounds.append((_stamp(start), _stamp(start + timedelta(days=1))))
+            bounds.append((_stamp(start), _stamp(start, timedelta(days=1))))
             continue
         lo = _stamp(_instant(low, name)) if low else ""
         step = timedelta(days=1) if len(high) == 10 else timedelta(milliseconds=1)
-        bounds.append((lo, _stamp(_instant(high, name) + step) if high else "~"))
+        bounds.append((lo, _stamp(_instant(high, name), step) if high else "~"))
     if date_only:
         return lambda v: v is not None and any(lo <= v <= hi for lo, hi in bounds)
     return lambda v: allow_null if v is None else any(lo <= v < hi for lo, hi in bounds)
@@ -114,8 +114,12 @@ def _instant(value: str, name: str) -> datetime:
     return parse_datetime(value, name=name).astimezone(UTC)
 
 
-def _stamp(at: datetime) -> str:
-    return at.isoformat(timespec="milliseconds")[:23] + "Z"
+def _stamp(at: datetime, plus: timedelta = timedelta(0)) -> str:
+    """`at + plus` in the data's timestamp format ("~", after every timestamp, past year 9999)."""
+    try:
+        return (at + plus).isoformat(timespec="milliseconds")[:23] + "Z"
+    except OverflowError:
+        return "~"
 
 
 def query_bool(request: Request, name: str) -> bool | None:

@@ -130,11 +130,18 @@ _DESIGN = {
         Relocate casework per owner request; Add blocking for wall-mounted equipment; Revise door hardware set;
         Upgrade ceiling tile to acoustic type""",
 }
-_EQUIPMENT = ("AHU-{n}", "RTU-{n}", "VAV-{l}-{nn}", "EF-{n}", "FCU-{l}-{nn}", "P-{n}", "B-{n}", "ATS-{n}", "GEN-{n}")
-_CX_PROBLEMS = """
-    failed functional test; supply fan VFD faulting; not responding to BAS commands; discharge air temperature
-    unstable; damper actuator stroke incomplete; alarm points not mapped to BAS; vibration exceeds limits; startup
-    report missing; sensor out of calibration; did not transfer within 10 seconds"""
+# equipment tag → what commissioning finds wrong with that kind of equipment
+_EQUIPMENT = {
+    "AHU-{n}": "supply fan VFD faulting; discharge air temperature unstable; failed functional test",
+    "RTU-{n}": "economizer damper not modulating; failed functional test; startup report missing",
+    "VAV-{l}-{nn}": "not responding to BAS commands; airflow below design; damper actuator stroke incomplete",
+    "EF-{n}": "vibration exceeds limits; rotation reversed; failed functional test",
+    "FCU-{l}-{nn}": "not responding to BAS commands; condensate pump alarm; sensor out of calibration",
+    "P-{n}": "vibration exceeds limits; startup report missing; alarm points not mapped to BAS",
+    "B-{n}": "flame safeguard lockout; startup report missing",
+    "ATS-{n}": "did not transfer within 10 seconds; alarm points not mapped to BAS",
+    "GEN-{n}": "failed 4-hour load bank test; startup report missing",
+}
 _WARRANTY = """
     Roof leak reported; Water intrusion at window; Cracked floor tile; HVAC not maintaining setpoint; Faucet leaking;
     Door closer failed; Light fixture flickering"""
@@ -335,12 +342,14 @@ class _Gen:
         for m in pdata.attribute_mappings:
             maps.setdefault(m["mappedItemId"], []).append(defs[m["attributeDefinitionId"]])
         self.attrs = maps
+        self.fields: dict[str, list[dict[str, Any]]] = {}
         self.docs = [(f"urn:adsk.wipprod:dm.lineage:{_urn_id(self.rng)}", s, self.rng.randint(1, 6)) for s in _SHEETS]
         self.city = _CITY.get(project["city"])
         self.trades = list(_DEFECTS)
         self.phrases = {t: phrases(v) for t, v in _DEFECTS.items()}
         self.phrases |= {k: phrases(v) for k, v in (_SAFETY | _DESIGN).items()}
-        self.phrases |= {"Warranty Claim": phrases(_WARRANTY), "cx": phrases(_CX_PROBLEMS)}
+        self.phrases |= {"Warranty Claim": phrases(_WARRANTY)} | {k: phrases(v) for k, v in _EQUIPMENT.items()}
+        self.equipment = list(_EQUIPMENT)
         self.spaces = phrases(_SPACES)
         self.asks = phrases(_ASKS, "|")
         self.start = datetime.fromisoformat(project["startDate"] + "T00:00:00+00:00")
@@ -386,8 +395,9 @@ class _Gen:
         """(title, trade, locationDetails, locationId)."""
         if category == "Commissioning":
             level = self.between(1, self.levels)
-            tag = self.pick(_EQUIPMENT).format(n=self.between(1, 6), l=level, nn=self.between(1, 24))
-            return f"{tag} {self.pick(self.phrases['cx'])}", "Mechanical", f"Level {level}, mechanical room", None
+            kind = self.pick(self.equipment)
+            tag = kind.format(n=self.between(1, 6), l=level, nn=self.between(1, 24))
+            return f"{tag} {self.pick(self.phrases[kind])}", "Mechanical", f"Level {level}, mechanical room", None
         trade = "General Contractor" if category == "Safety" else self.pick(self.trades)
         phrase = self.pick(self.phrases[trade if category == "Quality" else subtype])
         where, details, node = self.where(trade)
@@ -405,7 +415,7 @@ class _Gen:
         ask = self.pick(self.asks).format(spec=self.pick(_SPECS), trade=trade.lower())
         return f"{title}. Observed during {self.pick(_WALKS)} on {day}. {ask}"
 
-    def custom(self, attr: dict[str, Any], trade: str) -> dict[str, Any]:
+    def custom(self, attr: dict[str, Any], trade: str, subject: str) -> dict[str, Any]:
         kind, title = attr["dataType"], attr["title"]
         value: str | None = None
         if kind == "list":
@@ -424,7 +434,7 @@ class _Gen:
             elif title == "Drawing Reference":
                 value = f"{self.between(1, 12)}/{self.pick(_SHEETS)[0]}"
             else:
-                value = f"AHU-{self.between(1, 6)}"
+                value = subject.split()[0]  # the equipment tag the commissioning issue is about
         return {"attributeDefinitionId": attr["id"], "value": value, "type": kind, "title": title}
 
     def pushpin(self, created: str, creator: str, closed: datetime | None) -> list[dict[str, Any]]:
@@ -481,8 +491,10 @@ class _Gen:
         if self.city and r() < 0.3:
             gps = {"latitude": round(self.city[0] + r() / 250, 6), "longitude": round(self.city[1] - r() / 250, 6)}
         stamp, draft = _iso(created), status == "draft"
-        if sub["id"] not in self.attrs:
-            self.attrs[sub["id"]] = self.attrs.get(self.project["id"], []) + self.attrs.get(category["id"], [])
+        attrs = self.fields.get(sub["id"])
+        if attrs is None:  # the project's fields, then the category's, then the type's
+            attrs = [a for key in (self.project["id"], category["id"], sub["id"]) for a in self.attrs.get(key, [])]
+            self.fields[sub["id"]] = attrs
         return {
             "id": self.uuid(),
             "deleted": deleted,
@@ -514,7 +526,7 @@ class _Gen:
             "updatedBy": updater,
             "updatedAt": _iso(updated),
             "watchers": sorted({creator, pick(self.ids)}) if r() < 0.5 else [creator],
-            "customAttributes": [self.custom(a, trade) for a in self.attrs[sub["id"]]],
+            "customAttributes": [self.custom(a, trade, title) for a in attrs],
             "gpsCoordinates": gps,
         }
 
