@@ -18,7 +18,6 @@ import anyio
 
 from . import __version__
 from .config import Settings
-from .demo import demo_server
 from .errors import ConfigError
 from .server import AccServer, build_server
 
@@ -69,6 +68,13 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
         max_result_tokens=getattr(args, "max_result_tokens", None),
         **extra,
     )
+
+
+def demo_server(overrides: dict[str, Any] | None = None) -> AccServer:
+    # Imported here: the sandbox is only needed by demo commands, not by `serve` against ACC.
+    from .demo import demo_server as build_demo
+
+    return build_demo(overrides)
 
 
 def _serve(server: AccServer, args: argparse.Namespace) -> None:
@@ -169,6 +175,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `acc-mcp call … | head`
+        sys.stderr.close()
+        return 0
     return 0
 
 
