@@ -68,8 +68,8 @@ class ToolSpec:
 
     @property
     def annotations(self) -> ToolAnnotations:
+        # No title: clients fall back to the name, and every token here is paid on every turn.
         return ToolAnnotations(
-            title=self.name.replace("_", " ").capitalize(),
             read_only_hint=not self.write,
             destructive_hint=self.destructive if self.write else None,
             idempotent_hint=not self.write,

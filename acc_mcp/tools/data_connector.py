@@ -108,7 +108,6 @@ def build_request(args: dict[str, Any], project_ids: list[str], now: datetime) -
         "scheduleInterval": schedule,
         "effectiveFrom": start,
         "serviceGroups": groups,
-        "sendEmail": bool(args.get("send_email", True)),
     }
     if schedule != "ONE_TIME":
         body["reoccuringInterval"] = every
@@ -117,10 +116,6 @@ def build_request(args: dict[str, Any], project_ids: list[str], now: datetime) -
             raise InvalidInput(f"end ({end}) must be after start ({start[:10]}).")
     if project_ids:
         body["projectIdList"] = project_ids
-    if url := args.get("callback_url"):
-        if not str(url).startswith("https://"):
-            raise InvalidInput("callback_url must be an https:// URL.")
-        body["callbackUrl"] = url
     return body
 
 
@@ -194,23 +189,21 @@ TOOLS = [
     ToolSpec(
         name="create_data_connector_request",
         description=(
-            "Schedule a Data Connector extract (CSV data of the chosen services), once or recurring. "
-            "Each run is a job; an account may run 24 jobs a day."
+            "Schedule a Data Connector extract (CSV of the chosen services), once or recurring. "
+            "Each run is a job; 24 jobs a day at most."
         ),
         toolset="data_connector",
         default=True,
         write=True,
         params=[
             Param("description", str, "A name for the request."),
-            Param("service_groups", list[ServiceGroup], "Services to extract, e.g. ['issues','rfis'], or ['all']."),
-            Param("schedule", Schedule, "ONE_TIME, or the unit of a recurring schedule.", "ONE_TIME"),
-            Param("every", int | None, "For recurring: run every N units (e.g. 2 with WEEK).", None),
-            Param("start", str | None, "When to start (ISO date/time; default now).", None),
-            Param("end", str | None, "For recurring: when the schedule ends (required).", None),
-            Param("projects", list[str] | None, "Up to 50 project ids or names; default all.", None),
-            Param("send_email", bool, "Email the user when each job finishes.", True),
-            Param("callback_url", str | None, "https URL to POST job results to.", None),
-            Param("allow_duplicate", bool, "Create even if an identical request was just made.", False),
+            Param("service_groups", list[ServiceGroup], "e.g. ['issues','rfis']."),
+            Param("schedule", Schedule, "Or a recurring unit.", "ONE_TIME"),
+            Param("every", int | None, "Recurring: every N units.", None),
+            Param("start", str | None, "ISO date; default now.", None),
+            Param("end", str | None, "Recurring: end date (required).", None),
+            Param("projects", list[str] | None, "Up to 50 ids or names; default all.", None),
+            Param("allow_duplicate", bool, "Allow repeating an identical request.", False),
         ],
         run=create_request,
         endpoints=["POST /data-connector/v1/accounts/{accountId}/requests"],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from ..client import clean_id
 from ..errors import InvalidInput, NotFound
 from ..paging import Call, OffsetPaging, collect
 from ..render import Row, day, due, when
@@ -17,18 +16,7 @@ STATUSES = ("draft", "open", "pending", "in_progress", "in_review", "completed",
 Status = Literal[
     "draft", "open", "pending", "in_progress", "in_review", "completed", "not_approved", "in_dispute", "closed"
 ]
-SORTS = Literal[
-    "displayId",
-    "-displayId",
-    "dueDate",
-    "-dueDate",
-    "createdAt",
-    "-createdAt",
-    "updatedAt",
-    "-updatedAt",
-    "status",
-    "title",
-]
+SORTS = Literal["displayId", "-displayId", "dueDate", "-dueDate", "-createdAt", "-updatedAt"]
 NOT_FOUND = "Call list_projects for the project id, or list_issues for issue numbers."
 
 
@@ -109,7 +97,6 @@ async def list_issues(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         "filter[search]": args.get("search"),
         "filter[dueDate]": date_range(args, "due_after", "due_before"),
         "filter[createdAt]": date_range(args, "created_after", "created_before"),
-        "filter[locationId]": clean_id(args["location_id"], "location_id") if args.get("location_id") else None,
         "sortBy": args.get("sort") or "-updatedAt",
     }
     if args.get("assignee"):
@@ -162,15 +149,14 @@ TOOLS = [
         params=[
             PROJECT,
             Param("status", list[Status] | None, "Only these statuses.", None),
-            Param("assignee", str | None, "Assignee's name, email or Autodesk id.", None),
-            Param("type", str | None, "Issue type or subtype name, e.g. 'Safety'.", None),
+            Param("assignee", str | None, "Assignee name, email or id.", None),
+            Param("type", str | None, "Type or subtype name.", None),
             Param("search", str | None, "Text in the title, or an issue number.", None),
-            Param("due_after", str | None, "Due on or after this date (YYYY-MM-DD).", None),
-            Param("due_before", str | None, "Due on or before this date (YYYY-MM-DD).", None),
-            Param("created_after", str | None, "Created on or after this date.", None),
-            Param("created_before", str | None, "Created on or before this date.", None),
-            Param("location_id", str | None, "Only issues at this location id.", None),
-            Param("sort", SORTS | None, "Sort field; '-' for descending.", None),
+            Param("due_after", str | None, "YYYY-MM-DD", None),
+            Param("due_before", str | None, "YYYY-MM-DD", None),
+            Param("created_after", str | None, "YYYY-MM-DD", None),
+            Param("created_before", str | None, "YYYY-MM-DD", None),
+            Param("sort", SORTS | None, "'-' = descending.", None),
             limit_param(25),
             CURSOR,
         ],

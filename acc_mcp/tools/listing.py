@@ -19,13 +19,13 @@ from ..render import Row, compact, render_list, render_record, structured_size
 from .base import Param, ToolOutput
 from .runtime import Runtime
 
-PROJECT = Param("project", str, "Project id, or a unique part of its name or job number (e.g. 'hospital').")
-CURSOR = Param("cursor", str | None, "Continuation cursor from a previous result of this tool.", None)
+PROJECT = Param("project", str, "Project id, or part of its name or job number.")
+CURSOR = Param("cursor", str | None, "From the previous result, to continue.", None)
 DETAIL = Param("detail", Literal["summary", "full"], "'full' adds every non-empty field.", "summary")
 
 
 def limit_param(default: int = 25, maximum: int = 200) -> Param:
-    return Param("limit", int, f"How many items to return (1–{maximum}).", default)
+    return Param("limit", int, f"Items to return (1–{maximum}).", default)
 
 
 @dataclass

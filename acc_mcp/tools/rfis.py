@@ -120,12 +120,12 @@ TOOLS = [
         default=True,
         params=[
             PROJECT,
-            Param("search", str | None, "Text to find in title, question or official response.", None),
+            Param("search", str | None, "Text in title, question or answer.", None),
             Param("status", list[Status] | None, "Only these statuses.", None),
-            Param("assignee", str | None, "Assignee's name, email or Autodesk id.", None),
+            Param("assignee", str | None, "Assignee name, email or id.", None),
             Param("priority", Literal["Low", "Normal", "High"] | None, "Only this priority.", None),
-            Param("due_after", str | None, "Due on or after (YYYY-MM-DD).", None),
-            Param("due_before", str | None, "Due on or before (YYYY-MM-DD).", None),
+            Param("due_after", str | None, "YYYY-MM-DD", None),
+            Param("due_before", str | None, "YYYY-MM-DD", None),
             Param(
                 "sort",
                 Literal["createdAt", "updatedAt", "dueDate", "customIdentifier", "status"] | None,
