@@ -59,15 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
-    return Settings.load(
-        toolsets=getattr(args, "toolsets", None),
-        read_only=getattr(args, "read_only", None),
-        account_id=getattr(args, "account_id", None),
-        region=getattr(args, "region", None),
-        max_result_tokens=getattr(args, "max_result_tokens", None),
-        **extra,
-    )
+def _settings(args: argparse.Namespace) -> Settings:
+    """Settings for a real account: the environment, then the flags given."""
+    return Settings.load(**_overrides(args), account_id=getattr(args, "account_id", None))
 
 
 def demo_server(overrides: dict[str, Any] | None = None) -> AccServer:
@@ -182,6 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The flags given (None = not given). The account id is not one of them: the demo has its own."""
     keys = ("toolsets", "read_only", "region", "max_result_tokens")
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 Row = dict[str, Any]
-BARE_KEYS = frozenset({"title", "name", "status", "#", "text"})
+BARE_KEYS = frozenset({"title", "name", "status", "text"})
 """Keys whose values stand alone in a line; every other key is written as `key value`."""
 
 

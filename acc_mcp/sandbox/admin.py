@@ -207,15 +207,19 @@ async def hq_company(request: Request) -> Response:
     return ok(_hq_company(company, account_id))
 
 
+def _search(request: Request, items: list[dict[str, Any]], fields: tuple[str, ...]) -> Response:
+    """hq v1 search: a case-insensitive partial match per given field, joined by `operator` (AND/OR)."""
+    q = request.query_params
+    tests = [(k, q[k].lower()) for k in fields if q.get(k)]
+    match = any if q.get("operator", "AND").upper() == "OR" else all
+    if tests:
+        items = [it for it in items if match(v in str(it[k]).lower() for k, v in tests)]
+    return _bare_page(request, items)
+
+
 async def hq_companies_search(request: Request) -> Response:
     account_id = _hq_account(request)
-    q = request.query_params
-    tests = [(k, v.lower()) for k, v in (("name", q.get("name")), ("trade", q.get("trade"))) if v]
-    match = any if q.get("operator", "AND").upper() == "OR" else all
-    items = [_hq_company(c, account_id) for c in world_of(request).companies]
-    if tests:
-        items = [c for c in items if match(v in str(c[k]).lower() for k, v in tests)]
-    return _bare_page(request, items)
+    return _search(request, [_hq_company(c, account_id) for c in world_of(request).companies], ("name", "trade"))
 
 
 async def hq_project_companies(request: Request) -> Response:
@@ -243,18 +247,8 @@ async def hq_user(request: Request) -> Response:
 
 async def hq_users_search(request: Request) -> Response:
     account_id = _hq_account(request)
-    q = request.query_params
-    tests = [
-        (k, v.lower())
-        for k, v in (("name", q.get("name")), ("email", q.get("email")), ("company_name", q.get("company_name")))
-        if v
-    ]
-    any_of = q.get("operator", "AND").upper() == "OR"
-    items = [_hq_user(u, account_id) for u in world_of(request).users]
-    if tests:
-        match = any if any_of else all
-        items = [u for u in items if match(v in str(u[k]).lower() for k, v in tests)]
-    return _bare_page(request, items)
+    users = [_hq_user(u, account_id) for u in world_of(request).users]
+    return _search(request, users, ("name", "email", "company_name"))
 
 
 async def hubs(request: Request) -> Response:

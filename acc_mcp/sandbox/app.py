@@ -188,10 +188,5 @@ def build_app(world: World | None = None, *, controls: Controls | None = None) -
     app.state.world = world
     app.state.families = families
     app.state.controls = controls or Controls()
-    app.add_middleware(_GatewayMiddleware, controls=app.state.controls)
+    app.add_middleware(Gateway, controls=app.state.controls)
     return app
-
-
-class _GatewayMiddleware(Gateway):
-    def __init__(self, app: ASGIApp, controls: Controls) -> None:
-        super().__init__(app, controls)

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from ..paging import Call, OffsetPaging
 from ..render import Row
 from .base import Param, ToolOutput, ToolSpec
-from .listing import CURSOR, PROJECT, ViewContext, limit_param, run_list, run_record
+from .listing import CURSOR, DETAIL, PROJECT, ViewContext, limit_param, run_list, run_record
 from .runtime import Runtime
 
 ADMIN = "/construction/admin/v1"
@@ -105,7 +105,7 @@ TOOLS = [
         name="get_project",
         description="Details of one project: dates, phase, value, team size, products.",
         toolset="admin",
-        params=[PROJECT, Param("detail", Literal["summary", "full"], "'full' adds every field.", "summary")],
+        params=[PROJECT, DETAIL],
         run=get_project,
         endpoints=["GET /construction/admin/v1/projects/{projectId}"],
         not_found="Call list_projects to find the project id.",

@@ -10,7 +10,6 @@ become `ToolError` text the model can act on.
 from __future__ import annotations
 
 import inspect
-import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
@@ -24,8 +23,6 @@ from ..errors import AccError, NotFound
 
 if TYPE_CHECKING:
     from .runtime import Runtime
-
-log = logging.getLogger("acc_mcp.tools")
 
 REQUIRED: Any = inspect.Parameter.empty
 

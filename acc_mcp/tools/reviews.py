@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Literal
+
+import anyio
 
 from ..errors import InvalidInput, NotFound
 from ..paging import Call, OffsetPaging, collect
@@ -71,9 +72,15 @@ async def get_review_progress(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     rid = str(review["id"])
     workflow_url = rt.client.url(f"{BASE}/reviews/{{r}}/workflow", project=project_id, r=rid)
     progress_call = Call("GET", rt.client.url(f"{BASE}/reviews/{{r}}/progress", project=project_id, r=rid))
-    workflow, progress = await asyncio.gather(
-        rt.client.get(workflow_url), collect(rt.fetch, OffsetPaging(max_page=50), progress_call, want=200)
-    )
+    got: dict[str, Any] = {}
+
+    async def fetch_workflow() -> None:
+        got["workflow"] = await rt.client.get(workflow_url)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(fetch_workflow)
+        progress = await collect(rt.fetch, OffsetPaging(max_page=50), progress_call, want=200)
+    workflow = got["workflow"]
     today = rt.today()
     steps = [s for s in (workflow or {}).get("steps") or [] if isinstance(s, dict)]
     order = {s.get("id"): n for n, s in enumerate(steps, start=1)}

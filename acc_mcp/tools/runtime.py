@@ -180,10 +180,3 @@ class Runtime:
         if members:
             raise InvalidInput(f"Nobody named {value!r} is on this project. Call list_project_users to see who is.")
         return clean_id(value, "user id")
-
-    async def hq_users(self, account: str) -> list[dict[str, Any]]:
-        async def load() -> list[dict[str, Any]]:
-            call = Call("GET", self.client.url("/hq/v1/accounts/{a}/users", a=account))
-            return (await collect(self.fetch, BareArrayPaging(max_page=100), call, want=5000)).items
-
-        return list(await self.cached(f"hq-users:{account}", load))
