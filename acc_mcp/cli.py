@@ -1,4 +1,4 @@
-"""The `acc-mcp` command: serve, demo, sandbox, tools, call.
+"""The `acc-mcp` command: serve, demo, sandbox, tools, call, login, logout, status.
 
 In stdio mode stdout carries the MCP protocol, so everything human-readable goes to stderr; only the
 `tools` and `call` commands, which are not servers, print to stdout.
@@ -17,11 +17,11 @@ from typing import Any
 import anyio
 
 from . import __version__
-from .config import Settings
+from .config import DEFAULT_CALLBACK, DEFAULT_SCOPES, Settings
 from .errors import ConfigError
 from .server import AccServer, build_server
 
-COMMANDS = ("serve", "demo", "sandbox", "tools", "call")
+COMMANDS = ("serve", "demo", "sandbox", "tools", "call", "login", "logout", "status")
 
 
 def _add_server_flags(p: argparse.ArgumentParser) -> None:
@@ -56,7 +56,22 @@ def _parser() -> argparse.ArgumentParser:
     call.add_argument("arguments", nargs="*", metavar="key=value", help="values are JSON when they parse as JSON")
     call.add_argument("--demo", action="store_true", help="run against the built-in sandbox")
     _add_settings_flags(call)
+    login = sub.add_parser("login", help="sign in to APS in a browser (3-legged, PKCE) and store the tokens")
+    login.add_argument("--no-browser", action="store_true", help="only print the sign-in URL")
+    login.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the browser (300)")
+    _add_auth_flags(login)
+    logout = sub.add_parser("logout", help="revoke the stored sign-in at APS and delete it")
+    _add_auth_flags(logout)
+    status = sub.add_parser("status", help="show how the server signs in (never shows a token)")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_auth_flags(status)
     return parser
+
+
+def _add_auth_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--client-id", help="APS app client id (APS_CLIENT_ID)")
+    p.add_argument("--scopes", help=f"space-separated scopes (APS_SCOPES, default: {DEFAULT_SCOPES})")
+    p.add_argument("--callback-url", help=f"registered loopback callback (APS_CALLBACK_URL, {DEFAULT_CALLBACK})")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -164,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 arguments[key] = _parse_value(value)
             server = demo_server(_overrides(args)) if args.demo else build_server(_settings(args))
             return anyio.run(_call, server, args.tool, arguments)
+        elif command in ("login", "logout", "status"):
+            return _auth_command(args)
     except ConfigError as exc:
         print(f"acc-mcp: {exc}", file=sys.stderr)
         return 2
@@ -173,6 +190,58 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     return 0
+
+
+def _auth_command(args: argparse.Namespace) -> int:
+    from .auth import open_store, status
+    from .auth.login import login, logout
+    from .errors import AccError
+
+    flags = {"client_id": args.client_id, "scopes": args.scopes, "callback_url": args.callback_url}
+    settings = Settings.load(**flags)
+    store = open_store(settings.token_store, settings.token_store_dir)
+    if args.command == "status":
+        info = status(settings, store)
+        if args.json:
+            print(json.dumps(info, indent=2))
+        else:
+            for key, value in info.items():
+                print(f"{key:<13} {value}")
+        return 1 if "problem" in info else 0
+    if not settings.client_id:
+        raise ConfigError("APS_CLIENT_ID: set it (or pass --client-id) to the client id of your APS app")
+    try:
+        if args.command == "logout":
+            print(anyio.run(logout, settings, store), file=sys.stderr)
+            return 0
+
+        def open_url(url: str) -> None:
+            print(f"Sign in to Autodesk in your browser:\n\n  {url}\n", file=sys.stderr)
+            if not args.no_browser and _has_display():
+                import webbrowser
+
+                webbrowser.open(url)
+            print(f"Waiting for the redirect to {settings.callback_url} …", file=sys.stderr)
+
+        async def run() -> str | None:
+            tokens = await login(settings, store, open_url=open_url, timeout=args.timeout)
+            return tokens.user
+
+        user = anyio.run(run)
+    except AccError as exc:
+        print(f"acc-mcp: {exc}", file=sys.stderr)
+        return 1
+    print(f"Signed in{f' as {user}' if user else ''}. Tokens stored in {store.location}.", file=sys.stderr)
+    return 0
+
+
+def _has_display() -> bool:
+    """False over SSH or on a Linux box without a desktop, where `webbrowser` would start a text browser."""
+    if os.environ.get("SSH_CONNECTION"):
+        return False
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
@@ -30,7 +31,20 @@ ENV_VARS: dict[str, str] = {
     "ACC_READ_ONLY": "read_only",
     "ACC_MAX_RESULT_TOKENS": "max_result_tokens",
     "ACC_TIMEOUT": "timeout",
+    "APS_AUTH_MODE": "auth_mode",
+    "APS_SCOPES": "scopes",
+    "APS_CALLBACK_URL": "callback_url",
+    "APS_SSA_ID": "ssa_id",
+    "APS_SSA_KEY_ID": "ssa_key_id",
+    "APS_SSA_PRIVATE_KEY": "ssa_private_key",
+    "APS_SSA_PRIVATE_KEY_FILE": "ssa_private_key_file",
+    "ACC_TOKEN_STORE": "token_store",
+    "ACC_TOKEN_STORE_DIR": "token_store_dir",
+    "ACC_AUTH_PASSTHROUGH": "auth_passthrough",
 }
+DEFAULT_SCOPES = "data:read data:write data:create account:read"
+DEFAULT_CALLBACK = "http://127.0.0.1:8910/callback"
+AuthMode = Literal["auto", "token", "3lo", "2lo", "ssa"]
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -52,6 +66,19 @@ class Settings(BaseModel):
     timeout: float = Field(default=30.0, gt=0, le=600)
     demo: bool = False
     """Serve against the in-process sandbox instead of APS."""
+    auth_mode: AuthMode = "auto"
+    """How to sign in; `auto` picks from what is configured (see `acc_mcp.auth.choose_mode`)."""
+    scopes: str = DEFAULT_SCOPES
+    callback_url: str = DEFAULT_CALLBACK
+    """The app's registered callback URL; `acc-mcp login` listens on its port on 127.0.0.1."""
+    ssa_id: str | None = None
+    ssa_key_id: str | None = None
+    ssa_private_key: SecretStr | None = None
+    ssa_private_key_file: str | None = None
+    token_store: Literal["file", "keyring"] = "file"
+    token_store_dir: str | None = None
+    auth_passthrough: bool = False
+    """HTTP transport only: use each request's `Authorization: Bearer` APS token instead of a stored one."""
 
     @field_validator("base_url")
     @classmethod
@@ -78,7 +105,28 @@ class Settings(BaseModel):
             value = [part.strip().lower() for part in value.split(",") if part.strip()]
         return tuple(value) or ("default",)
 
-    @field_validator("read_only", mode="before")
+    @field_validator("auth_mode", "token_store", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("scopes")
+    @classmethod
+    def _scopes(cls, value: str) -> str:
+        scopes = value.replace(",", " ").split()
+        if not scopes:
+            raise ValueError("give at least one scope, e.g. data:read")
+        return " ".join(scopes)
+
+    @field_validator("callback_url")
+    @classmethod
+    def _callback(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme != "http" or parts.hostname not in ("127.0.0.1", "localhost") or not parts.port:
+            raise ValueError("must be a loopback URL with a port, e.g. http://127.0.0.1:8910/callback")
+        return value
+
+    @field_validator("read_only", "auth_passthrough", mode="before")
     @classmethod
     def _bool(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -105,4 +153,6 @@ class Settings(BaseModel):
             message = str(err["msg"]).removeprefix("Value error, ")
             if field == "region":
                 message = f"must be one of {', '.join(REGIONS)}"
+            elif err["type"] == "literal_error":
+                message = str(err["msg"]).replace("Input should be", "must be")
             raise ConfigError(f"{var}: {message}") from None

@@ -23,7 +23,14 @@ def demo_server(
     """
     app = app or build_app(World.build(large=large))
     world: World = app.state.world
-    values = {"access_token": SANDBOX_TOKEN, "account_id": world.account_id, "demo": True, **(overrides or {})}
+    values = {
+        "access_token": SANDBOX_TOKEN,
+        "account_id": world.account_id,
+        "demo": True,
+        "auth_mode": "token",
+        "auth_passthrough": False,
+        **(overrides or {}),
+    }
     # A real token or API host in the environment must never be sent to, or replaced by, the sandbox.
     env = {k: v for k, v in os.environ.items() if k not in ("APS_ACCESS_TOKEN", "ACC_BASE_URL", "ACC_ACCOUNT_ID")}
     settings = Settings.load(env=env, **values)

@@ -15,7 +15,8 @@ from mcp.server.mcpserver import Context
 from mcp.types import Tool as MCPTool
 
 from . import __version__
-from .client import AccClient, StaticToken, TokenProvider
+from .auth import make_provider
+from .client import AccClient, TokenProvider
 from .config import Settings
 from .tools import ToolSpec, select
 from .tools.base import as_function
@@ -76,10 +77,11 @@ def build_server(
     today: Callable[[], date] = date.today,
 ) -> AccServer:
     specs = select(settings.toolsets)
+    # Chosen now, so a missing setting fails at start-up with one line rather than on the first call.
+    provider = tokens or make_provider(settings, transport=transport)
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer[Runtime]) -> AsyncIterator[Runtime]:
-        provider = tokens or StaticToken(settings.access_token.get_secret_value() if settings.access_token else None)
         async with AccClient(settings, provider, transport=transport) as client:
             yield Runtime(settings, client, today=today)
 

@@ -19,6 +19,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
 from pydantic import Field
 
+from ..auth.providers import request_token
 from ..errors import AccError, NotFound
 
 if TYPE_CHECKING:
@@ -84,8 +85,11 @@ def as_function(spec: ToolSpec, runtime_of: Callable[[Context], Runtime]) -> Cal
                 f"{spec.name} changes data in ACC and this server runs read-only (ACC_READ_ONLY=true). "
                 "Ask the user to enable writes if this change is intended."
             )
+        # With passthrough (HTTP, many users) the call runs with its own request's token and caches.
+        authorization = (ctx.headers or {}).get("authorization") if runtime.settings.auth_passthrough else None
         try:
-            out = await spec.run(runtime, arguments)
+            with request_token(authorization):
+                out = await spec.run(runtime, arguments)
         except NotFound as exc:
             raise ToolError(f"{exc} {spec.not_found}") from None
         except AccError as exc:

@@ -16,6 +16,7 @@ from typing import Any
 
 import anyio
 
+from ..auth.providers import principal
 from ..client import AccClient, clean_id
 from ..config import Settings
 from ..errors import InvalidInput
@@ -36,8 +37,7 @@ class Runtime:
     settings: Settings
     client: AccClient
     today: Callable[[], date] = date.today
-    memo: dict[str, Any] = field(default_factory=dict)
-    """Small per-server memory for tools (e.g. recent writes, to refuse an accidental repeat)."""
+    _memos: dict[str, dict[str, Any]] = field(default_factory=dict)
     _cache: dict[str, _Entry] = field(default_factory=dict)
     _locks: dict[str, anyio.Lock] = field(default_factory=dict)
 
@@ -45,7 +45,14 @@ class Runtime:
         # The read-only POSTs (search:rfis, photos:filter) are as safe to retry as a GET.
         return await self.client.request(call.method, call.path, params=call.params, json=call.json, idempotent=True)
 
+    @property
+    def memo(self) -> dict[str, Any]:
+        """Small per-user memory for tools (e.g. recent writes, to refuse an accidental repeat)."""
+        return self._memos.setdefault(principal(), {})
+
     async def cached(self, key: str, load: Callable[[], Any]) -> Any:
+        # Keyed by user too: with per-request tokens, one user's project list is not another's.
+        key = f"{principal()}:{key}"
         entry = self._cache.get(key)
         if entry is not None and time.monotonic() - entry.at < CACHE_SECONDS:
             return entry.value
