@@ -2,7 +2,8 @@
 
 Each family module (admin, issues, …) provides `seed(world) -> state` and `routes() -> list[Route]`; the app
 mounts every family's routes at the same paths as developer.api.autodesk.com. Around them a small ASGI
-layer does what the real gateway does: checks the bearer token (401), applies the rate limit (429 with
+layer does what the real gateway does: checks the bearer token (401: the static demo token, or a token the
+auth family issued, until it expires on the sandbox clock or is revoked), applies the rate limit (429 with
 Retry-After), adds latency when asked, and replays injected faults. The `/_sandbox/*` routes let a test
 that runs the sandbox in another process steer it and read its counters.
 """
@@ -13,7 +14,7 @@ import importlib
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import anyio
 from starlette.applications import Starlette
@@ -25,13 +26,18 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .http import ApiError, json_body
 from .world import World
 
+if TYPE_CHECKING:
+    from .auth_data import AuthState
+
 SANDBOX_TOKEN = "sandbox-demo-token"
 """The access token the sandbox accepts out of the box (what `acc-mcp demo` signs in with)."""
 
 UNGATED = ("/_sandbox/", "/authentication/", "/sandbox-files/")
 """Paths outside the bearer-token gateway: test controls, OAuth, and signed-URL downloads (S3 in real APS)."""
 
-FAMILIES = ("admin", "issues", "rfis", "reviews", "photos", "data_connector")
+FAMILIES = ("admin", "issues", "rfis", "reviews", "photos", "data_connector", "auth")
+DEFAULT_ACCESS_TOKEN_TTL = 3600
+"""Seconds an issued access token lives, as APS documents (60 minutes)."""
 
 
 class Family(Protocol):
@@ -50,10 +56,30 @@ class Fault:
 
 
 @dataclass
+class IssuedToken:
+    """An access token the auth family minted; the gateway accepts it until it expires or is revoked."""
+
+    client_id: str
+    user_id: str | None
+    """The Autodesk id of the user it acts for; None for a 2-legged (client_credentials) token."""
+    scopes: tuple[str, ...]
+    expires_at: float
+    """On the sandbox clock (`Controls.now()`)."""
+    family: str | None = None
+    """The grant family (one authorization or one SSA exchange) it belongs to, revoked as a whole."""
+    revoked: bool = False
+
+
+@dataclass
 class Controls:
-    """What a test can steer and observe: tokens, latency, rate limit, faults, counters."""
+    """What a test can steer and observe: tokens, clock, latency, rate limit, faults, counters."""
 
     tokens: set[str] = field(default_factory=lambda: {SANDBOX_TOKEN})
+    """Static tokens accepted forever (the demo token); issued tokens live in `issued`."""
+    issued: dict[str, IssuedToken] = field(default_factory=dict)
+    access_token_ttl: int = DEFAULT_ACCESS_TOKEN_TTL
+    clock_offset: float = 0.0
+    """Added to wall-clock time, so a test can expire tokens and codes without sleeping."""
     latency: float = 0.0
     rate_limit: int | None = None
     """Requests per rolling minute before 429s; None turns the limit off (requests are still counted)."""
@@ -62,6 +88,23 @@ class Controls:
     statuses: Counter[int] = field(default_factory=Counter)
     peak_per_minute: int = 0
     _window: deque[float] = field(default_factory=deque)
+
+    def now(self) -> float:
+        """The sandbox clock used for token, code and assertion expiry."""
+        return time.time() + self.clock_offset
+
+    def advance_clock(self, seconds: float) -> None:
+        self.clock_offset += seconds
+
+    def live_token(self, token: str) -> IssuedToken | None:
+        """The issued token if it is unexpired and unrevoked."""
+        issued = self.issued.get(token)
+        if issued is None or issued.revoked or self.now() >= issued.expires_at:
+            return None
+        return issued
+
+    def accepts(self, token: str) -> bool:
+        return token in self.tokens or self.live_token(token) is not None
 
     def stats(self) -> dict[str, Any]:
         return {
@@ -122,7 +165,7 @@ class Gateway:
         auth = headers.get("authorization", "")
         if not auth.lower().startswith("bearer "):
             return ApiError(401, "The token is not provided in the request.", code="AUTH-001").response()
-        if auth[7:].strip() not in controls.tokens:
+        if not controls.accepts(auth[7:].strip()):
             return ApiError(401, "The token is invalid or has expired.", code="AUTH-006").response()
         fault = controls.take_fault(path)
         if fault is not None:
@@ -146,14 +189,33 @@ def _status_spy(send: Send, controls: Controls) -> Send:
     return spy
 
 
+def _all_stats(request: Request) -> dict[str, Any]:
+    stats = cast(Controls, request.app.state.controls).stats()
+    auth = cast("AuthState | None", request.app.state.families.get("auth"))
+    if auth is not None:
+        stats["auth"] = auth.stats()
+    return stats
+
+
 async def _stats(request: Request) -> Response:
-    return JSONResponse(cast(Controls, request.app.state.controls).stats())
+    return JSONResponse(_all_stats(request))
 
 
 async def _configure(request: Request) -> Response:
-    """POST {"latency": s, "rateLimit": n|null, "faults": [{status, path, times, retryAfter}], "tokens": [...]}"""
+    """POST {"latency": s, "rateLimit": n|null, "faults": [{status, path, times, retryAfter}], "revokeTokens": [...],
+    "accessTokenTtl": s, "advanceClock": s, "serviceAccountKeys": [{serviceAccountId, clientId, kid, publicKeyPem}]}"""
     controls: Controls = request.app.state.controls
     body = await json_body(request)
+    if "accessTokenTtl" in body:
+        controls.access_token_ttl = int(body["accessTokenTtl"])
+    if "advanceClock" in body:
+        controls.advance_clock(float(body["advanceClock"]))
+    if "serviceAccountKeys" in body:
+        auth = cast("AuthState | None", request.app.state.families.get("auth"))
+        if auth is None:
+            raise ApiError(400, "The auth family is not loaded.")
+        for key in body["serviceAccountKeys"]:
+            auth.register_key_json(key, controls.now())
     if "latency" in body:
         controls.latency = float(body["latency"])
     if "rateLimit" in body:
@@ -162,7 +224,10 @@ async def _configure(request: Request) -> Response:
         controls.faults.append(Fault(int(f["status"]), f.get("path", ""), int(f.get("times", 1)), f.get("retryAfter")))
     if "revokeTokens" in body:
         controls.tokens.difference_update(body["revokeTokens"])
-    return JSONResponse(controls.stats())
+        for token in body["revokeTokens"]:
+            if token in controls.issued:
+                controls.issued[token].revoked = True
+    return JSONResponse(_all_stats(request))
 
 
 def build_app(world: World | None = None, *, controls: Controls | None = None) -> Starlette:
