@@ -162,7 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command
     try:
         if command == "serve":
-            _serve(build_server(_settings(args)), args)
+            settings = _settings(args)
+            if settings.auth_passthrough and args.transport != "http":
+                raise ConfigError("ACC_AUTH_PASSTHROUGH: per-request tokens need --transport http")
+            _serve(build_server(settings), args)
         elif command == "demo":
             _serve(demo_server(_overrides(args)), args)
         elif command == "sandbox":
