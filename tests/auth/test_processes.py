@@ -3,7 +3,9 @@ several users with their own tokens (passthrough). The sandbox runs on loopback 
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -153,6 +155,38 @@ def test_http_passthrough_keeps_each_users_token(sandbox: str, world: World) -> 
     # Neither the other user's token nor the data cached for them is used.
     assert all(err and "401" in t for err, t in results["revoked"]), results["revoked"][0]
     assert all(err and "Authorization: Bearer" in t for err, t in results["none"]), results["none"][0]
+
+
+def test_login_status_logout_commands(sandbox: str, tmp_path: Path) -> None:
+    """The commands a person runs, as subprocesses: login prints the URL, waits, and stores the tokens."""
+    env = clean_env(
+        ACC_BASE_URL=sandbox,
+        APS_CLIENT_ID=SANDBOX_PUBLIC_CLIENT_ID,
+        ACC_TOKEN_STORE_DIR=str(tmp_path),
+        APS_CALLBACK_URL=f"http://127.0.0.1:{free_port()}/callback",
+    )
+    cmd = [sys.executable, "-m", "acc_mcp"]
+    proc = subprocess.Popen([*cmd, "login", "--no-browser"], env=env, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    url = ""
+    while not url:
+        line = proc.stderr.readline()
+        assert line, "login exited before printing the URL"
+        url = line.strip() if "/authentication/v2/authorize?" in line else ""
+    anyio.run(browser(), url)
+    rest = proc.stderr.read()
+    assert proc.wait(30) == 0 and "Signed in as" in rest and str(tmp_path) in rest
+    stored = FileStore(tmp_path).load(entry_key(SANDBOX_PUBLIC_CLIENT_ID, sandbox))
+    assert stored is not None and stored.refresh_token
+
+    shown = subprocess.run([*cmd, "status", "--json"], env=env, capture_output=True, text=True, check=True)
+    info = json.loads(shown.stdout)
+    assert info["mode"] == "3lo" and info["user"] == stored.user and info["expires_in"] > 3000
+    out = subprocess.run([*cmd, "logout"], env=env, capture_output=True, text=True, check=True)
+    assert "Signed out" in out.stderr
+    everything = rest + shown.stdout + shown.stderr + out.stdout + out.stderr
+    assert stored.access_token not in everything and stored.refresh_token not in everything
+    assert FileStore(tmp_path).load(entry_key(SANDBOX_PUBLIC_CLIENT_ID, sandbox)) is None
 
 
 def test_status_and_login_commands(
