@@ -28,13 +28,10 @@ Clock = Callable[[], float]
 LOGIN_AGAIN = "Run `acc-mcp login` to sign in again, then retry."
 
 
-class StoredLogin:
-    """A 3-legged sign-in from the token store, refreshed exactly once when it runs out."""
+class _Renewing:
+    """Serve a cached token until it nears expiry or is refused; renew it once for all waiting calls."""
 
-    def __init__(self, store: TokenStore, key: str, oauth: OAuthClient, *, clock: Clock = time.time) -> None:
-        self.store = store
-        self.key = key
-        self.oauth = oauth
+    def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self._current: TokenSet | None = None
         self._lock = anyio.Lock()
@@ -42,56 +39,67 @@ class StoredLogin:
     async def token(self) -> str:
         current = self._current
         if current is None or not current.fresh(self.clock()):
-            current = await self._renew(stale=current.access_token if current else None)
+            current = await self._renew(current.access_token if current else None, force=False)
         return current.access_token
 
     async def rejected(self, token: str) -> bool:
-        """A 401 for `token`: take a newer one from the store, or refresh (401 before expiry: revoked?)."""
-        renewed = await self._renew(stale=token, force=True)
-        return renewed.access_token != token
+        """A 401 for `token` (revoked before expiry?): renew, and say whether there is a different one."""
+        return (await self._renew(token, force=True)).access_token != token
 
-    async def _renew(self, *, stale: str | None, force: bool = False) -> TokenSet:
+    async def _renew(self, stale: str | None, *, force: bool) -> TokenSet:
         async with self._lock:
             current = self._current
             if current is not None and current.access_token != stale and current.fresh(self.clock()):
                 return current  # another task renewed while this one waited
-            # The store lock is a blocking file lock: take it in a worker thread, and hold it across the
-            # refresh request so another process waits instead of spending the same refresh token.
-            async with _held(self.store):
-                stored = await anyio.to_thread.run_sync(self.store.load, self.key)
-                if stored is None:
-                    self._current = None
-                    raise AuthError(f"Not signed in to APS (or signed out). {LOGIN_AGAIN}")
-                usable = stored.fresh(self.clock()) and not (force and stored.access_token == stale)
-                if usable:
-                    self._current = stored
-                    return stored
-                if not stored.refresh_token:
-                    raise AuthError(f"The APS sign-in has expired. {LOGIN_AGAIN}")
-                # Shielded: once the refresh token is sent it is spent, so the answer must reach the store
-                # even if the tool call that triggered it is cancelled meanwhile.
-                with anyio.CancelScope(shield=True):
-                    fresh = await self._refresh(stored)
-                return fresh
+            self._current = None
+            self._current = await self._obtain(stale, force)
+            return self._current
 
-    async def _refresh(self, stored: TokenSet) -> TokenSet:
-        assert stored.refresh_token
+    async def _obtain(self, stale: str | None, force: bool) -> TokenSet:
+        raise NotImplementedError
+
+
+class StoredLogin(_Renewing):
+    """A 3-legged sign-in from the token store, refreshed exactly once when it runs out."""
+
+    def __init__(self, store: TokenStore, key: str, oauth: OAuthClient, *, clock: Clock = time.time) -> None:
+        super().__init__(clock)
+        self.store = store
+        self.key = key
+        self.oauth = oauth
+
+    async def _obtain(self, stale: str | None, force: bool) -> TokenSet:
+        # The store lock is a blocking file lock: take it in a worker thread, and hold it across the
+        # refresh request so another process waits instead of spending the same refresh token.
+        async with _held(self.store):
+            stored = await anyio.to_thread.run_sync(self.store.load, self.key)
+            if stored is None:
+                raise AuthError(f"Not signed in to APS (or signed out). {LOGIN_AGAIN}")
+            if stored.fresh(self.clock()) and not (force and stored.access_token == stale):
+                return stored  # another process refreshed, or a login replaced the tokens
+            if not stored.refresh_token:
+                raise AuthError(f"The APS sign-in has expired. {LOGIN_AGAIN}")
+            # Shielded: once the refresh token is sent it is spent, so the answer must reach the store
+            # even if the tool call that triggered it is cancelled meanwhile.
+            with anyio.CancelScope(shield=True):
+                fresh = await self._refresh(stored, stored.refresh_token)
+            return fresh
+
+    async def _refresh(self, stored: TokenSet, refresh_token: str) -> TokenSet:
         try:
-            fresh = await self.oauth.refresh(stored.refresh_token)
+            fresh = await self.oauth.refresh(refresh_token)
         except InvalidGrant:
             # Used, revoked or expired: the sign-in is over. Forget it so nothing retries it.
             await anyio.to_thread.run_sync(self.store.delete, self.key)
-            self._current = None
             raise AuthError(f"The APS sign-in has expired or was revoked. {LOGIN_AGAIN}") from None
         fresh = fresh.with_user(stored.user)
         if not fresh.refresh_token:  # APS rotates; keep the old one if a server ever does not
-            fresh = replace(fresh, refresh_token=stored.refresh_token)
+            fresh = replace(fresh, refresh_token=refresh_token)
         await anyio.to_thread.run_sync(self.store.save, self.key, fresh)
-        self._current = fresh
         return fresh
 
 
-class AppToken:
+class AppToken(_Renewing):
     """A token the app can always get again (2-legged, or SSA): fetched once, reused until near expiry.
 
     There is no refresh token to protect, so nothing is stored on disk; concurrent calls still share
@@ -99,27 +107,11 @@ class AppToken:
     """
 
     def __init__(self, obtain: Callable[[], Awaitable[TokenSet]], *, clock: Clock = time.time) -> None:
-        self._obtain = obtain
-        self.clock = clock
-        self._current: TokenSet | None = None
-        self._lock = anyio.Lock()
+        super().__init__(clock)
+        self._fetch = obtain
 
-    async def token(self) -> str:
-        current = self._current
-        if current is None or not current.fresh(self.clock()):
-            current = await self._renew(current.access_token if current else None)
-        return current.access_token
-
-    async def rejected(self, token: str) -> bool:
-        return (await self._renew(token)).access_token != token
-
-    async def _renew(self, stale: str | None) -> TokenSet:
-        async with self._lock:
-            current = self._current
-            if current is not None and current.access_token != stale and current.fresh(self.clock()):
-                return current
-            self._current = await self._obtain()
-            return self._current
+    async def _obtain(self, stale: str | None, force: bool) -> TokenSet:
+        return await self._fetch()
 
 
 _request_token: ContextVar[str | None] = ContextVar("acc_mcp_request_token", default=None)

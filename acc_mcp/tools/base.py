@@ -90,10 +90,12 @@ def as_function(spec: ToolSpec, runtime_of: Callable[[Context], Runtime]) -> Cal
         try:
             with request_token(authorization):
                 out = await spec.run(runtime, arguments)
-        except NotFound as exc:
-            raise ToolError(f"{exc} {spec.not_found}") from None
-        except AccError as exc:
-            raise ToolError(str(exc)) from None
+        except Exception as exc:
+            error = _acc_error(exc)
+            if error is None:
+                raise
+            hint = f" {spec.not_found}" if isinstance(error, NotFound) else ""
+            raise ToolError(f"{error}{hint}") from None
         content: list[ContentBlock] = [TextContent(type="text", text=out.text), *out.extra]
         return CallToolResult(content=content, structured_content=out.structured)
 
@@ -108,3 +110,15 @@ def as_function(spec: ToolSpec, runtime_of: Callable[[Context], Runtime]) -> Cal
     tool.__name__ = spec.name
     tool.__doc__ = spec.description
     return tool
+
+
+def _acc_error(exc: BaseException) -> AccError | None:
+    """The error to tell the model: `exc` itself, or the first one inside a task group's exception group."""
+    if isinstance(exc, AccError):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            found = _acc_error(inner)
+            if found is not None:
+                return found
+    return None
