@@ -83,8 +83,8 @@ class StaticToken:
     async def token(self) -> str:
         if not self._token:
             raise AuthError(
-                "No APS access token is configured. Set APS_ACCESS_TOKEN (or run `acc-mcp login`), "
-                "or run `acc-mcp demo` to try the server against the built-in sandbox."
+                "acc-mcp is not signed in to Autodesk. Ask the user to set APS_CLIENT_ID in the server's "
+                "configuration and run `acc-mcp login` (or set APS_ACCESS_TOKEN); `acc-mcp demo` needs no account."
             )
         return self._token
 
