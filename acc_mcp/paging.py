@@ -19,15 +19,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import anyio
+from anyio.abc import TaskGroup
 
 from .errors import InvalidInput
 
 Position = int | str | None
+_B64 = re.compile(r"^[A-Za-z0-9_-]+$")
+_TOKEN = re.compile(r"^[A-Za-z0-9._~+/=-]+$")
+"""An upstream token that can stand in a cursor as it is (URL-safe and base64 alphabets, dots)."""
 
 
 @dataclass(frozen=True)
@@ -151,22 +156,40 @@ def fingerprint(tool: str, arguments: dict[str, Any]) -> str:
     """Identifies a query: the tool and every argument that shapes the list (not cursor or limit)."""
     shaping = {k: v for k, v in sorted(arguments.items()) if k not in ("cursor", "limit") and v is not None}
     raw = json.dumps([tool, shaping], sort_keys=True, default=str).encode()
-    return hashlib.sha256(raw).hexdigest()[:10]
+    return hashlib.sha256(raw).hexdigest()[:8]
 
 
 def encode_cursor(position: Position, skip: int, query: str, seen: int = 0) -> str:
-    raw = json.dumps({"p": position, "k": skip, "q": query, "n": seen}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """`query.skip.seen.position` — short, because the model copies it into its next call.
+
+    An offset is written as digits, the first page as nothing, and an upstream token as `t` + the token
+    (when it is made of URL-safe characters, as tokens are) or `b` + its base64url. The position comes last
+    so that a token may contain dots.
+    """
+    if isinstance(position, str):
+        where = ("t" + position) if _TOKEN.match(position) else "b" + _b64(position)
+    else:
+        where = "" if position is None else str(position)
+    return f"{query}.{skip}.{seen}.{where}"
 
 
 def decode_cursor(cursor: str, query: str) -> tuple[Position, int, int]:
     """(page position, items to skip in that page, items the model has already seen)."""
     try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        position, skip, owner, seen = data["p"], int(data["k"]), data["q"], int(data.get("n", 0))
-        if not isinstance(position, int | str | None) or skip < 0 or seen < 0:
+        owner, skip_text, seen_text, where = cursor.strip().split(".", 3)
+        skip, seen = int(skip_text), int(seen_text)
+        position: Position
+        if where[:1] == "t" and _TOKEN.match(where[1:]):
+            position = where[1:]
+        elif where[:1] == "b" and _B64.match(where[1:]):
+            position = base64.urlsafe_b64decode(where[1:] + "=" * (-len(where[1:]) % 4)).decode()
+        elif where == "" or where.isdigit():
+            position = int(where) if where else None
+        else:
             raise ValueError
-    except (ValueError, KeyError, TypeError):
+        if skip < 0 or seen < 0 or not owner:
+            raise ValueError
+    except (ValueError, TypeError, UnicodeDecodeError):
         raise InvalidInput(
             "The cursor is not valid. Pass back the cursor exactly as a previous result gave it."
         ) from None
@@ -178,23 +201,64 @@ def decode_cursor(cursor: str, query: str) -> tuple[Position, int, int]:
     return position, skip, seen
 
 
+def _b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
 # --- collection ----------------------------------------------------------------------------------
 
 
 @dataclass
 class Collected:
-    """Items gathered from one or more pages, with where to resume before each of them."""
+    """Items gathered from one or more pages, and where to resume before each of them."""
 
     items: list[dict[str, Any]]
     total: int | None
-    positions: list[tuple[Position, int]]
-    """positions[i]: the (page position, skip) at which `items[i]` is found again."""
     tail: tuple[Position, int] | None
     """Where the item after the last one is found; None when the list ends there."""
+    spans: list[tuple[Position, int, int]] = field(default_factory=list)
+    """(page position, first item used from it, items used from it), page by page."""
+    offsets: bool = True
+    """Offset styles resume at an absolute offset; token styles re-fetch the page and skip into it."""
 
     def resume_at(self, index: int) -> tuple[Position, int] | None:
         """Where to continue so that `items[index]` comes next; None when nothing is left."""
-        return self.positions[index] if index < len(self.positions) else self.tail
+        if index >= len(self.items):
+            return self.tail
+        for position, skip, count in self.spans:
+            if index < count:
+                return (int(position or 0) + skip + index, 0) if self.offsets else (position, skip + index)
+            index -= count
+        return self.tail
+
+
+class Sizes:
+    """How long each list was when last read (by query), so the next read can ask for all its pages at once.
+
+    Only a guess: a list that grew is read to its new end, one that shrank costs a few empty pages.
+    """
+
+    def __init__(self, capacity: int = 512) -> None:
+        self.capacity = capacity
+        self._sizes: dict[str, int] = {}
+
+    @staticmethod
+    def key(call: Call) -> str:
+        return json.dumps([call.method, call.path, call.params, call.json], sort_keys=True, default=str)
+
+    def get(self, call: Call) -> int | None:
+        return self._sizes.get(self.key(call))
+
+    def put(self, call: Call, size: int) -> None:
+        key = self.key(call)
+        self._sizes.pop(key, None)
+        self._sizes[key] = size
+        if len(self._sizes) > self.capacity:
+            del self._sizes[next(iter(self._sizes))]
+
+
+SIZES = Sizes()
+"""The process's memory of list sizes (counts only, no content)."""
 
 
 async def collect(
@@ -205,61 +269,138 @@ async def collect(
     start: tuple[Position, int] = (None, 0),
     want: int,
     concurrency: int = 4,
+    sizes: Sizes = SIZES,
 ) -> Collected:
-    """Fetch pages until `want` items are in hand (or the list ends).
+    """Fetch pages until `want` items are in hand (or the list ends), at most `concurrency` requests at a time.
 
-    With a random-access style and a known total, the pages after the first are fetched concurrently,
-    at most `concurrency` at a time; otherwise one after another, following each page's `next`.
+    Random-access styles: when the list has been read before (`sizes`), the first page does not go out
+    alone — the pages needed up to its last known length go with it, up to `concurrency`; once the first
+    page answers with the total, the rest follow, and pages past the end are dropped. A list never read
+    waits for its first page: most lists are one page long, and guessing would cost empty requests
+    against ACC's rate limits. Token styles follow each page's `next`, one after another.
     """
     position, skip = start
     size = max(1, min(paging.max_page, want + skip))
-    first = paging.parse(position, size, await fetch(paging.request(call, position, size)))
-    pages: list[tuple[Position, int, Page]] = [(position, skip, first)]
-    have = len(first.items) - skip
+    if not paging.random_access:
+        return await _follow(fetch, paging, call, position, skip, size, want)
 
-    if paging.random_access and first.total is not None and first.next is not None and have < want:
-        base = int(first.next)
-        stop = min(first.total, int(position or 0) + skip + want)
-        # A server that clamps `limit` returns fewer items than asked: step by what it actually serves.
-        page_size = len(first.items) if 0 < len(first.items) < size else size
-        offsets = list(range(base, stop, page_size))
-        results: dict[int, Page] = {}
-        limiter = anyio.CapacityLimiter(concurrency)
+    base = int(position or 0)
+    end = base + skip + want
+    known = sizes.get(call)
+    reach = base + 1 if known is None else min(end, known)
+    wave = list(range(base, max(reach, base + 1), size))[: max(1, concurrency)]
+    pages: dict[int, Page] = {}
+    plan: dict[str, int | None] = {"stop": None, "step": size}
+    limiter = anyio.CapacityLimiter(concurrency)
 
-        async def one(offset: int) -> None:
-            async with limiter:
-                body = await fetch(paging.request(call, offset, page_size))
-                results[offset] = paging.parse(offset, page_size, body)
+    async def one(offset: int, limit: int) -> None:
+        async with limiter:
+            body = await fetch(paging.request(call, offset, limit))
+        pages[offset] = paging.parse(offset, limit, body)
 
-        async with anyio.create_task_group() as tg:
-            for offset in offsets:
-                tg.start_soon(one, offset)
-        pages += [(o, 0, results[o]) for o in offsets]
+    def rest() -> list[tuple[int, int]]:
+        """Once the first page has answered: the pages still to ask for, as (offset, limit)."""
+        page = pages[base]
+        served = len(page.items)
+        if 0 < served < size and page.next is not None:
+            plan["step"] = served  # the server clamps `limit`: step by what it serves (wave pages don't align)
+        if page.total is None:
+            return []  # the end shows only as a short page: read on one page at a time below
+        step = plan["step"] or size
+        stop = plan["stop"] = min(end, page.total)
+        return [(o, step) for o in range(base + step, stop, step) if step != size or o not in wave]
+
+    async def first(tg: TaskGroup) -> None:
+        await one(base, size)
+        for offset, limit in rest():
+            tg.start_soon(one, offset, limit)
+
+    async def batch(todo: Sequence[tuple[int, int]], *, lead: bool) -> None:
+        try:
+            async with anyio.create_task_group() as tg:
+                if lead:
+                    tg.start_soon(first, tg)
+                for offset, limit in todo:
+                    tg.start_soon(one, offset, limit)
+        except BaseExceptionGroup as group:
+            raise _first_error(group) from None
+
+    if len(wave) > 1:
+        await batch([(o, size) for o in wave[1:]], lead=True)
     else:
-        nxt = first.next
+        await one(base, size)  # the common case, one page: no task group
+        if todo := rest():
+            await batch(todo, lead=False)
+
+    step = plan["step"] or size
+    chain: list[tuple[Position, int, Page]] = [(base, skip, pages[base])]
+    stop = plan["stop"]
+    if stop is not None:
+        chain += [(o, 0, pages[o]) for o in range(base + step, stop, step)]
+        total = pages[base].total
+    else:
+        # No total (bare arrays, some offset lists): keep the wave's pages while each is full, then follow.
+        offset = base
+        while chain[-1][2].next is not None and step == size and offset + size in pages and offset + size < end:
+            offset += size
+            chain.append((offset, 0, pages[offset]))
+        total = None
+        have = sum(len(p.items) for _, _, p in chain) - skip
+        nxt = chain[-1][2].next
         while nxt is not None and have < want:
-            size = max(1, min(paging.max_page, want - have))
-            page = paging.parse(nxt, size, await fetch(paging.request(call, nxt, size)))
-            pages.append((nxt, 0, page))
+            limit = max(1, min(paging.max_page, want - have))
+            page = paging.parse(nxt, limit, await fetch(paging.request(call, nxt, limit)))
+            chain.append((nxt, 0, page))
             have += len(page.items)
             nxt = page.next
             if not page.items:
                 break
+    last = chain[-1]
+    if total is not None:
+        sizes.put(call, total)
+    elif last[2].next is None:
+        sizes.put(call, int(last[0] or 0) + len(last[2].items))
+    return _assemble(chain, want, total, True)
 
-    return _assemble(pages, want, first.total, paging.random_access)
+
+async def _follow(
+    fetch: Fetch, paging: Paging, call: Call, position: Position, skip: int, size: int, want: int
+) -> Collected:
+    """One page after another, each from the `next` of the one before (token styles)."""
+    first = paging.parse(position, size, await fetch(paging.request(call, position, size)))
+    pages: list[tuple[Position, int, Page]] = [(position, skip, first)]
+    have = len(first.items) - skip
+    nxt = first.next
+    while nxt is not None and have < want:
+        size = max(1, min(paging.max_page, want - have))
+        page = paging.parse(nxt, size, await fetch(paging.request(call, nxt, size)))
+        pages.append((nxt, 0, page))
+        have += len(page.items)
+        nxt = page.next
+        if not page.items:
+            break
+    return _assemble(pages, want, first.total, False)
+
+
+def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The error a caller should see from a failed batch of fetches: the first one, not the task group's wrapper."""
+    inner = group.exceptions[0]
+    return _first_error(inner) if isinstance(inner, BaseExceptionGroup) else inner
 
 
 def _assemble(pages: Sequence[tuple[Position, int, Page]], want: int, total: int | None, offsets: bool) -> Collected:
     items: list[dict[str, Any]] = []
-    positions: list[tuple[Position, int]] = []
+    spans: list[tuple[Position, int, int]] = []
+    tail: tuple[Position, int] | None = None
     for position, skip, page in pages:
-        for j in range(skip, len(page.items)):
-            items.append(page.items[j])
-            # Offset styles resume at an absolute offset; token styles re-fetch the page and skip.
-            positions.append((int(position or 0) + j, 0) if offsets else (position, j))
-    last = pages[-1][2]
-    if len(items) > want:
-        tail: tuple[Position, int] | None = positions[want]
+        used = page.items[skip : skip + want - len(items)]
+        items += used
+        spans.append((position, skip, len(used)))
+        if len(items) == want and skip + len(used) < len(page.items):
+            # Cut inside this page: the next item is the first one not taken from it.
+            tail = (int(position or 0) + skip + len(used), 0) if offsets else (position, skip + len(used))
+            break
     else:
+        last = pages[-1][2]
         tail = (last.next, 0) if last.next is not None else None
-    return Collected(items[:want], total, positions[:want], tail)
+    return Collected(items, total, tail, spans, offsets)

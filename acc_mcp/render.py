@@ -4,20 +4,63 @@ A view turns one API record into an ordered dict of the fields that matter (`Row
 dropped. The same rows become the text lines and the structured content, so the two never disagree.
 Text is cut to the budget on a line boundary and always ends with what was left out and the cursor to
 continue with — a model that sees "12 more" will ask for them; one that sees a silent cut will not.
+
+Two value types keep list lines short without losing anything: a `ShortId` is written in a line by its
+first eight characters (the tools that take an id accept that prefix) and in full everywhere else, and a
+`Day` is written as "Nov 19" (the year only when it is not this year). The structured copy (`plain`)
+carries the whole id and an ISO date.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 Row = dict[str, Any]
-BARE_KEYS = frozenset({"title", "name", "status", "text"})
-"""Keys whose values stand alone in a line; every other key is written as `key value`."""
+BARE_KEYS = frozenset({"title", "name", "status", "text", "company", "role", "city", "taken", "schedule", "services"})
+"""Keys whose values speak for themselves in a line; every other key is written as `key value`."""
+JOINED_KEYS = frozenset({"by"})
+"""Keys that join the field before them instead of standing apart: "Nov 2 by Wei Chen"."""
+ECHO_KEYS = frozenset({"schedule", "services"})
+"""Descriptive keys a line leaves out when every word of the value is already in the item's name
+("Weekly issues + RFIs extract" needs no "· weekly · issues, rfis"); the structured copy keeps them."""
+_WORDS = re.compile(r"[a-z0-9]+")
+LEAD_KEYS = frozenset({"#", "id"})
+"""Keys that, first in a row, lead the line joined to the next field by a space: "#42 Door missing a screw"."""
+PREFIX = 8
+"""Characters of an id shown in a list line: unique in practice, and a quarter of a UUID's tokens."""
+
+
+@dataclass(frozen=True)
+class ShortId:
+    """An id shown by its prefix in list lines; `kind` says which tool resolves the prefix ("photo" …)."""
+
+    value: str
+    kind: str
+    label: str | None = None
+    """A name to show before the prefix, e.g. a request's description: "Weekly extract (8735debb)"."""
+
+    def __str__(self) -> str:
+        short = self.value[:PREFIX]
+        return f"{self.label} ({short})" if self.label else short
+
+
+@dataclass(frozen=True)
+class Day:
+    """A calendar day as people write it: "Nov 19", "Nov 19 2025"; `overdue` adds ", overdue"."""
+
+    day: date
+    year: bool = False
+    overdue: bool = False
+
+    def __str__(self) -> str:
+        text = f"{self.day:%b} {self.day.day}" + (f" {self.day.year}" if self.year else "")
+        return text + ", overdue" if self.overdue else text
 
 
 def estimate_tokens(text: str) -> int:
@@ -30,31 +73,66 @@ def compact(row: Mapping[str, Any]) -> Row:
     return {k: v for k, v in row.items() if v is not None and v is not False and v != "" and v != [] and v != {}}
 
 
-def fmt_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | tuple):
-        return ", ".join(fmt_value(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {fmt_value(v)}" for k, v in value.items())
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy for structured content: whole ids, ISO dates."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        return {k: v if type(v) in _SCALARS else plain(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [plain(v) for v in value]
+    return _json_value(value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, ShortId):
+        return value.value
+    if isinstance(value, Day):
+        return value.day.isoformat()
     return str(value)
 
 
-def line(row: Row) -> str:
+def fmt_value(value: Any, *, whole: bool = False) -> str:
+    """A value as text; `whole` writes ids in full (single records) instead of by their prefix (lists)."""
+    if isinstance(value, ShortId) and whole:
+        return value.value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(fmt_value(v, whole=whole) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {fmt_value(v, whole=whole)}" for k, v in value.items())
+    return str(value)
+
+
+def line(row: Row, leave_out: str | None = None) -> str:
+    """One row as a line: `#7 Door missing a screw · open · assignee Wei Chen` (without key `leave_out`)."""
     parts: list[str] = []
-    number = ""
+    lead = ""
+    echo = not ECHO_KEYS.isdisjoint(row)
+    named = set(_WORDS.findall(str(row.get("name") or row.get("title") or "").lower())) if echo else set()
     for key, value in row.items():
-        text = fmt_value(value)
-        if key == "#":
-            number = f"#{text} "  # joins the next field: "#42 Door missing a screw"
+        if key == leave_out:
             continue
-        if number:
-            text, number = number + text, ""
-        if key in BARE_KEYS:
+        text = fmt_value(value)
+        if echo and key in ECHO_KEYS and named.issuperset(_WORDS.findall(text.lower())):
+            continue
+        if key in LEAD_KEYS and not parts:
+            lead += f"#{text} " if key == "#" else f"{text} "
+            continue
+        if lead:
+            text, lead = lead + text, ""
+        if key in JOINED_KEYS and parts:
+            parts[-1] += f" {key} {text}"
+        elif key in BARE_KEYS:
             parts.append(text)
         else:
             parts.append(f"{key} {text}")
-    return " · ".join(parts) or number.strip()
+    return " · ".join(parts) or lead.strip()
 
 
 def day(value: Any) -> str | None:
@@ -64,16 +142,22 @@ def day(value: Any) -> str | None:
     return value[:10]
 
 
-def due(value: Any, today: date) -> str | None:
-    """A due date, flagged when it has passed."""
+def short_day(value: Any, today: date) -> Day | None:
+    """A date or timestamp as a `Day` ("Nov 19"; with the year when it is not `today`'s)."""
     d = day(value)
     if d is None:
         return None
     try:
-        overdue = date.fromisoformat(d) < today
+        parsed = date.fromisoformat(d)
     except ValueError:
-        return d
-    return f"{d} (overdue)" if overdue else d
+        return None
+    return Day(parsed, year=parsed.year != today.year)
+
+
+def due(value: Any, today: date) -> Day | None:
+    """A due date, flagged when it has passed."""
+    d = short_day(value, today)
+    return Day(d.day, d.year, overdue=d.day < today) if d else None
 
 
 def when(value: Any) -> str | None:
@@ -99,22 +183,33 @@ def render_list(
     *,
     budget: int,
     footer: Callable[[int], str | None],
+    group: str | None = None,
 ) -> Rendered:
-    """Header, then as many lines as fit in `budget` tokens, then `footer(shown)` (always kept in budget)."""
+    """Header, then as many lines as fit in `budget` tokens, then `footer(shown)` (always kept in budget).
+
+    With `group`, the rows shown are gathered under one heading line per value of that key ("OPEN:",
+    "request Weekly extract (8735debb):"), in order of first appearance, and the key leaves their lines.
+    Which rows are shown does not change (always the first ones), so the cursor still resumes right after.
+    """
     rows = list(rows)
-    lines = [header]
     used = estimate_tokens(header) + 1
     # Reserve room for the longest footer we might need (the cursor line).
     reserve = estimate_tokens(footer(0) or "") + 8
+    groups: dict[str, list[str]] = {}
     shown = 0
     for row in rows:
-        text = line(row)
-        cost = estimate_tokens(text) + 1
+        value = row.get(group) if group else None
+        heading = f"{line({group: value})}:" if group and value is not None else ""
+        text = line(row, group if heading else None)
+        cost = estimate_tokens(text) + 1 + (estimate_tokens(heading) + 1 if heading not in groups else 0)
         if used + cost + reserve > budget:
             break
-        lines.append(text)
+        groups.setdefault(heading, []).append(text)
         used += cost
         shown += 1
+    lines = [header]
+    for heading, texts in sorted(groups.items(), key=lambda g: g[0] != ""):  # ungrouped lines first
+        lines += [heading, *texts] if heading else texts
     tail = footer(shown)
     if tail:
         lines.append(tail)
@@ -128,7 +223,7 @@ def render_record(header: str, row: Row, *, budget: int) -> str:
     for key, value in row.items():
         if key == "#":
             continue  # the header already names the record by its number
-        text = f"{key}: {fmt_value(value)}"
+        text = f"{key}: {fmt_value(value, whole=True)}"
         cost = estimate_tokens(text) + 1
         if used + cost > budget - 20:
             room = max(0, (budget - 20 - used) * 3 - 20)
@@ -142,4 +237,4 @@ def render_record(header: str, row: Row, *, budget: int) -> str:
 
 
 def structured_size(data: Any) -> int:
-    return estimate_tokens(json.dumps(data, separators=(",", ":"), default=str))
+    return estimate_tokens(json.dumps(data, separators=(",", ":"), default=_json_value))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from _common import header, table, tokens, verdict
 from _sandbox import RecordingTransport, server_on
 
 from acc_mcp.sandbox import SANDBOX_TOKEN, World, build_app
+from acc_mcp.sandbox.world import SANDBOX_TODAY
 
 P = {"project": "hospital"}
 TOOLS: list[tuple[str, dict[str, Any], str]] = [
@@ -41,15 +43,30 @@ TOOLS: list[tuple[str, dict[str, Any], str]] = [
 
 
 def _date(v: Any) -> str | None:
-    return v[:10] if isinstance(v, str) and v else None
+    """A due date as list lines write it: "Nov 19", with the year when it is not the sandbox's year."""
+    if not isinstance(v, str) or not v:
+        return None
+    d = date.fromisoformat(v[:10])
+    return f"{d:%b} {d.day}" + (f" {d.year}" if d.year != SANDBOX_TODAY.year else "")
 
 
 def key_fields(tool: str, item: dict[str, Any], users: dict[str, str]) -> tuple[str, dict[str, str | None]]:
-    """(the token that finds the item's line, {field: text expected on that line or None if absent})."""
+    """(the text that finds the item's line, {field: text expected on that line or None if absent}).
+
+    Items are identified as the tools ask for them back: projects and people by name (every tool takes
+    those), issues, RFIs and reviews by number, photos and Data Connector records by the id prefix that
+    get_photo / list_data_connector_jobs accept. A field may also stand in the heading that a grouped
+    list puts over the line (reviews by status, jobs by request).
+    """
+    short = str(item.get("id", ""))[:8]
     if tool == "list_projects":
-        return item["id"], {"id": item["id"], "name": item["name"], "status": item.get("status")}
+        return f"{item['name']} ·", {
+            "name": item["name"],
+            "job number": item.get("jobNumber"),
+            "status": item.get("status"),
+        }
     if tool == "list_project_users":
-        return item["id"], {"id": item["id"], "name": item["name"], "status": item.get("status")}
+        return f"{item['name']} ·", {"name": item["name"], "status": item.get("status")}
     if tool == "list_issues":
         return f"#{item['displayId']} ", {
             "number": f"#{item['displayId']}",
@@ -78,16 +95,34 @@ def key_fields(tool: str, item: dict[str, Any], users: dict[str, str]) -> tuple[
             "step due": _date(item.get("currentStepDueDate")),
         }
     if tool == "search_photos":
-        return item["id"], {
-            "id": item["id"],
+        return f"{short} ", {
+            "id": short,
             "title": item.get("title"),
             "by": users.get(item.get("createdBy") or "", item.get("createdBy")),
+            "taken": _date(item.get("takenAt")),
         }
     if tool == "list_data_connector_requests":
-        return item["id"], {"id": item["id"], "description": item.get("description")}
+        return f"{short} ", {
+            "id": short,
+            "description": item.get("description"),
+            # Active is the usual case; an inactive request says so.
+            "status": None if item.get("isActive") else "inactive",
+        }
     if tool == "list_data_connector_jobs":
-        return item["id"], {"id": item["id"], "status": item.get("status")}
+        return f"{short} ", {"id": short, "status": item.get("status"), "request": item["requestId"][:8]}
     raise KeyError(tool)
+
+
+def _headed(lines: list[str]) -> dict[str, str]:
+    """Each item line with the heading above it (the lines ending in ':' after the header), if any."""
+    out: dict[str, str] = {}
+    heading = ""
+    for ln in lines[1:]:
+        if ln.endswith(":"):
+            heading = ln
+        else:
+            out[ln] = f"{heading} {ln}" if heading else ln
+    return out
 
 
 async def main() -> int:
@@ -138,11 +173,11 @@ async def main() -> int:
             ours = tokens(text)
             theirs = tokens(json.dumps(items, indent=2))
             both = ours + (tokens(json.dumps(structured)) if structured else 0)
-            lines = text.splitlines()
+            headed = _headed(text.splitlines())
             n_missing = 0
             for item in items:
                 find, fields = key_fields(tool, item, users)
-                line = next((ln for ln in lines if find in ln), "")
+                line = next((full for ln, full in headed.items() if ln.startswith(find) or f" {find}" in ln), "")
                 for field, expected in fields.items():
                     if expected is not None and expected not in line:
                         n_missing += 1

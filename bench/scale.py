@@ -3,13 +3,21 @@
     python bench/scale.py
 
 `World.build(large=True)`'s "Metro Transit Hub" project, sandbox `Controls.latency = 0.05`, read through
-AccClient over httpx2.ASGITransport with `acc_mcp.paging.collect` and `OffsetPaging(max_page=100)` at
-concurrency 4 and 8, vs one page after another (a plain loop following each page's `next`), vs the floor
-ceil(pages / concurrency) x 50 ms. Target: within 1.5x the floor.
+AccClient with `acc_mcp.paging.collect` and `OffsetPaging(max_page=100)` at concurrency 4 and 8, vs one page
+after another (a plain loop following each page's `next`), vs the floor ceil(pages / concurrency) x 50 ms.
+Target: within 1.5x the floor. Twice: the sandbox in this process (httpx2.ASGITransport; its JSON encoding
+shares this process's event loop, and its 10,000-issue world this process's garbage collector), then in a
+uvicorn child on loopback, with the in-process world released first so that only the client is measured here.
+"gc s" is the time this process spent in garbage collection during the run (gc.callbacks).
+
+collect sends a list's first pages together only when it knows the list's length from an earlier read (here
+the warm-up read); the "first read" row shows the same read by a collect that has never seen the list: its
+first page goes out alone. It is printed for information; the targets are on the other rows, as before.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 import sys
 import time
@@ -25,11 +33,12 @@ from _sandbox import LoopbackSandbox
 
 from acc_mcp.client import AccClient, StaticToken
 from acc_mcp.config import Settings
-from acc_mcp.paging import Call, OffsetPaging, collect
+from acc_mcp.paging import SIZES, Call, OffsetPaging, Sizes, collect
 from acc_mcp.sandbox import SANDBOX_TOKEN, World, build_app
 
 LATENCY = 0.05
 PAGE = 100
+COLD = "collect, first read"
 
 
 class _InProcess:
@@ -66,15 +75,8 @@ class _Loopback:
 async def main() -> int:
     header("scale: 10,000 issues in pages of 100, 50 ms per upstream request")
     ok = True
-    world = World.build(large=True)
-    app = build_app(world)
-    rows = await measure(
-        "in-process (ASGITransport)",
-        world.account_id,
-        httpx2.ASGITransport(app=app),
-        "https://developer.api.autodesk.com",
-        _InProcess(app),
-    )
+    rows = await in_process()
+    gc.collect()  # the in-process world is gone: the loopback run measures a client process, as in real use
     with LoopbackSandbox(free_port(), large=True) as sandbox:
         rows += await measure("loopback (uvicorn child)", sandbox.account_id, None, sandbox.url, _Loopback(sandbox))
     print()
@@ -87,20 +89,48 @@ async def main() -> int:
             "seconds",
             "floor s",
             "x floor",
-            "floor incl. 1st page s",
+            "gc s",
             "peak req/min (counted)",
             "req/min rate",
         ],
         rows,
     )
     for row in rows:
-        if row[1] != "one page at a time":
+        if row[1].startswith(COLD):
+            print(f"info  {row[0]}, {row[1]}: {row[4]:.2f} s ({row[6]:.2f}x floor): the first page goes out alone")
+        elif row[1] != "one page at a time":
             ok &= verdict(
                 f"{row[0]}, {row[1]} within 1.5x floor",
                 row[6] <= 1.5,
                 f"{row[4]:.2f} s vs floor {row[5]:.2f} s ({row[6]:.2f}x)",
             )
     return 0 if ok else 1
+
+
+async def in_process() -> list[tuple[Any, ...]]:
+    world = World.build(large=True)
+    app = build_app(world)
+    return await measure(
+        "in-process (ASGITransport)",
+        world.account_id,
+        httpx2.ASGITransport(app=app),
+        "https://developer.api.autodesk.com",
+        _InProcess(app),
+    )
+
+
+class _GcClock:
+    """Seconds spent in garbage collection while running."""
+
+    def __init__(self) -> None:
+        self.spent = 0.0
+        self._started = 0.0
+
+    def __call__(self, phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.spent += time.perf_counter() - self._started
 
 
 async def measure(where: str, account: str, transport: Any, base_url: str, sandbox: Any) -> list[tuple[Any, ...]]:
@@ -117,7 +147,9 @@ async def measure(where: str, account: str, transport: Any, base_url: str, sandb
         async def fetch(c: Call) -> Any:
             return await client.request(c.method, c.path, params=c.params, json=c.json, idempotent=True)
 
-        await collect(fetch, paging, call, want=PAGE)  # warm-up, no latency
+        # Warm-up, no latency: opens the connections, and (as any earlier read of the list would) tells
+        # collect the list's length, so that the measured reads send their first pages together.
+        await collect(fetch, paging, call, want=PAGE)
         sandbox.configure(LATENCY)
 
         async def sequential() -> int:
@@ -129,25 +161,27 @@ async def measure(where: str, account: str, transport: Any, base_url: str, sandb
                     return items
                 position = page.next
 
-        async def concurrent(n: int) -> int:
-            got = await collect(fetch, paging, call, want=10_000, concurrency=n)
+        async def concurrent(n: int, cold: bool = False) -> int:
+            # cold: a list collect has never read waits for its first page (and its total) alone.
+            got = await collect(fetch, paging, call, want=10_000, concurrency=n, sizes=Sizes() if cold else SIZES)
             return len(got.items)
 
-        runs = [("one page at a time", 1, sequential)] + [
-            (f"collect(concurrency={n})", n, (lambda n=n: concurrent(n))) for n in (4, 8)
-        ]
+        runs = [("one page at a time", 1, sequential)]
+        runs += [(f"collect(concurrency={n})", n, (lambda n=n: concurrent(n))) for n in (4, 8)]
+        runs += [(f"{COLD} (concurrency=4)", 4, (lambda: concurrent(4, cold=True)))]
         for label, n, run in runs:
             sandbox.reset()
             before = sandbox.stats()["requests"]
+            clock = _GcClock()
+            gc.callbacks.append(clock)
             t = time.perf_counter()
             items = await run()
             elapsed = time.perf_counter() - t
+            gc.callbacks.remove(clock)
             stats = sandbox.stats()
             requests = stats["requests"] - before
             pages = math.ceil(items / PAGE)
-            # collect fetches the first page alone (to learn the total), then the rest n at a time.
             floor = math.ceil(pages / n) * LATENCY
-            floor_first = (1 + math.ceil((pages - 1) / n)) * LATENCY
             rows.append(
                 (
                     where,
@@ -157,7 +191,7 @@ async def measure(where: str, account: str, transport: Any, base_url: str, sandb
                     elapsed,
                     floor,
                     elapsed / floor,
-                    floor_first,
+                    clock.spent,
                     stats["peakPerMinute"],
                     round(requests / elapsed * 60),
                 )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 import pytest
 
-from acc_mcp.errors import InvalidInput
+from acc_mcp.errors import InvalidInput, NotFound
 from acc_mcp.paging import (
     BareArrayPaging,
     Call,
     OffsetPaging,
+    Sizes,
     TokenPaging,
     collect,
     decode_cursor,
@@ -128,3 +130,126 @@ def test_cursor_round_trip_and_ownership() -> None:
         decode_cursor(cursor, other)
     with pytest.raises(InvalidInput, match="not valid"):
         decode_cursor("garbage!!", query)
+    # Short, because the model copies it: an offset cursor is a few characters, not base64 JSON.
+    assert len(encode_cursor(25, 0, query, seen=25)) <= 20
+    assert decode_cursor(encode_cursor(None, 2, query), query) == (None, 2, 0)
+    for token in ("opaque/+=token.with.dots", "odd token: {json}", "ü"):
+        assert decode_cursor(encode_cursor(token, 1, query, seen=3), query) == (token, 1, 3)
+    assert encode_cursor("eyJwIjoy.sig", 0, query).endswith(".teyJwIjoy.sig")  # a URL-safe token as it is
+    for bad in (f"{query}.x.0.0", f"{query}.0.-1.5", f"{query}.5.0", "", f"{query}.0.0.t!!", f"{query}.0.0.b%"):
+        with pytest.raises(InvalidInput, match="not valid"):
+            decode_cursor(bad, query)
+
+
+# --- the first page does not go out alone ----------------------------------------------------------------
+
+
+class Gate:
+    """Holds every request until `opens_at` are in flight at once: a collector that waits for the first page
+    before asking for the next ones never gets there (and times out)."""
+
+    def __init__(self, upstream: Upstream, opens_at: int) -> None:
+        self.upstream, self.opens_at = upstream, opens_at
+        self.started: list[int] = []
+        self.events: list[tuple[str, int]] = []
+        self.in_flight = self.peak = 0
+        self.open = anyio.Event()
+
+    async def __call__(self, call: Call) -> Any:
+        offset = int(call.params["offset"])
+        self.started.append(offset)
+        self.events.append(("start", offset))
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        if len(self.started) >= self.opens_at:
+            self.open.set()
+        try:
+            with anyio.fail_after(2):
+                await self.open.wait()
+            await anyio.sleep(0)
+            return await self.upstream(call)
+        finally:
+            self.in_flight -= 1
+            self.events.append(("end", offset))
+
+
+async def test_a_list_read_before_goes_out_in_full_from_the_first_request() -> None:
+    call = Call("GET", "https://h/x")
+    sizes = Sizes()
+    cold = Upstream("query", [{"id": str(i)} for i in range(100)])
+    gate = Gate(cold, opens_at=1)
+    await collect(gate, OffsetPaging(max_page=10), call, want=100, sizes=sizes)
+    assert gate.events[:2] == [("start", 0), ("end", 0)]  # never read: the first page alone, for its total
+    assert sizes.get(call) == 100
+
+    warm = Gate(Upstream("query", [{"id": str(i)} for i in range(100)]), opens_at=4)
+    got = await collect(warm, OffsetPaging(max_page=10), call, want=100, sizes=sizes)
+    assert warm.started[:4] == [0, 10, 20, 30]  # all four out before any answered
+    assert warm.peak == 4  # and never more than the concurrency
+    assert [i["id"] for i in got.items] == [str(i) for i in range(100)]
+    assert sorted(warm.started) == list(range(0, 100, 10))  # each page exactly once
+
+
+async def test_a_list_never_read_costs_no_page_past_its_end() -> None:
+    upstream = Upstream("query", [{"id": str(i)} for i in range(25)])
+    got = await collect(upstream, OffsetPaging(max_page=10), Call("GET", "https://h/x"), want=100, sizes=Sizes())
+    assert [int(c.params["offset"]) for c in upstream.calls] == [0, 10, 20]
+    assert [i["id"] for i in got.items] == [str(i) for i in range(25)] and got.resume_at(25) is None
+
+
+async def test_a_list_that_shrank_drops_the_pages_past_its_new_end() -> None:
+    call = Call("GET", "https://h/x")
+    sizes = Sizes()
+    sizes.put(call, 100)
+    upstream = Upstream("query", [{"id": str(i)} for i in range(25)])
+    got = await collect(upstream, OffsetPaging(max_page=10), call, want=100, sizes=sizes)
+    assert sorted(int(c.params["offset"]) for c in upstream.calls) == [0, 10, 20, 30]  # 30: past the end
+    assert [i["id"] for i in got.items] == [str(i) for i in range(25)]  # nothing from it kept
+    assert got.total == 25 and got.resume_at(25) is None and sizes.get(call) == 25
+
+
+async def test_a_list_that_grew_is_read_to_its_new_end() -> None:
+    sizes = Sizes()
+    call = Call("GET", "https://h/x")
+    sizes.put(call, 15)
+    upstream = Upstream("query", [{"id": str(i)} for i in range(47)])
+    got = await collect(upstream, OffsetPaging(max_page=10), call, want=100, sizes=sizes)
+    assert [i["id"] for i in got.items] == [str(i) for i in range(47)] and sizes.get(call) == 47
+
+
+@pytest.mark.parametrize("style", ["no-total", "bare"])
+async def test_speculative_pages_without_a_total(style: str) -> None:
+    """No total to stop at: pages are kept while full, then followed; a short page ends the list."""
+    paging: Any = BareArrayPaging(max_page=5) if style == "bare" else OffsetPaging(max_page=5)
+    upstream = Upstream(style)
+    got = await collect(upstream, paging, Call("GET", "https://h/x"), want=50, sizes=Sizes())
+    assert [i["id"] for i in got.items] == [i["id"] for i in ITEMS] and got.resume_at(23) is None
+    offsets = [int(c.params["offset"]) for c in upstream.calls]
+    assert len(offsets) == len(set(offsets))
+
+
+async def test_a_failed_page_raises_its_own_error_not_a_group() -> None:
+    upstream = Upstream("query", [{"id": str(i)} for i in range(100)])
+
+    async def flaky(call: Call) -> Any:
+        if call.params["offset"] == 20:
+            raise NotFound("Not found (404): gone.")
+        return await upstream(call)
+
+    sizes = Sizes()
+    sizes.put(Call("GET", "https://h/x"), 100)  # so that page 20 goes out in the first batch, beside page 0
+    with pytest.raises(NotFound, match="gone"):
+        await collect(flaky, OffsetPaging(max_page=10), Call("GET", "https://h/x"), want=100, sizes=sizes)
+    with pytest.raises(NotFound, match="gone"):  # and in the batch that follows the first page
+        await collect(flaky, OffsetPaging(max_page=10), Call("GET", "https://h/x"), want=100, sizes=Sizes())
+
+
+async def test_concurrency_is_never_exceeded() -> None:
+    upstream = Upstream("query", [{"id": str(i)} for i in range(100)])
+    gate = Gate(upstream, opens_at=3)
+    sizes = Sizes()
+    sizes.put(Call("GET", "https://h/x"), 100)
+    got = await collect(
+        gate, OffsetPaging(max_page=10), Call("GET", "https://h/x"), want=100, concurrency=3, sizes=sizes
+    )
+    assert gate.peak == 3 and len(got.items) == 100

@@ -2,8 +2,20 @@ from __future__ import annotations
 
 import random
 import string
+from datetime import date
 
-from acc_mcp.render import compact, estimate_tokens, line, render_list, render_record
+from acc_mcp.render import (
+    Day,
+    ShortId,
+    compact,
+    due,
+    estimate_tokens,
+    line,
+    plain,
+    render_list,
+    render_record,
+    short_day,
+)
 
 CURSOR = "x" * 60
 
@@ -43,3 +55,52 @@ def test_line_format_and_compact() -> None:
 def test_record_cut_to_budget() -> None:
     text = render_record("Issue #1", {"title": "x", "description": "word " * 5000}, budget=300)
     assert estimate_tokens(text) <= 300 and "[cut]" in text
+
+
+def test_short_id_in_lines_whole_in_records_and_structured() -> None:
+    uid = "00a4bdc8-16f7-407d-90f8-85892ddc70cc"
+    row = {"id": ShortId(uid, "photo"), "title": "Crane pick", "taken": Day(date(2026, 11, 2)), "by": "Aisha Rahman"}
+    assert line(row) == "00a4bdc8 Crane pick · Nov 2 by Aisha Rahman"
+    assert f"id: {uid}" in render_record("Photo", row, budget=500)
+    assert plain(row) == {"id": uid, "title": "Crane pick", "taken": "2026-11-02", "by": "Aisha Rahman"}
+    labelled = ShortId(uid, "request", "Weekly extract")
+    assert str(labelled) == "Weekly extract (00a4bdc8)" and plain([labelled]) == [uid]
+
+
+def test_days_are_short_with_the_year_only_when_it_differs() -> None:
+    today = date(2026, 11, 2)
+    assert str(short_day("2026-03-09T10:00:00Z", today)) == "Mar 9"
+    assert str(short_day("2025-12-31", today)) == "Dec 31 2025"
+    assert str(due("2026-10-29", today)) == "Oct 29, overdue"
+    assert str(due("2026-11-02", today)) == "Nov 2"  # due today is not overdue yet
+    assert short_day(None, today) is None and short_day("soon", today) is None
+
+
+def test_grouped_lines_share_a_heading_and_keep_which_rows_are_shown() -> None:
+    rows = [
+        {"id": ShortId("a1b2c3d4-0", "job"), "status": "complete", "request": ShortId("r1", "request", "Weekly")},
+        {"id": ShortId("e5f6a7b8-0", "job"), "status": "failed", "request": ShortId("r2", "request", "Daily")},
+        {"id": ShortId("c9d0e1f2-0", "job"), "status": "complete", "request": ShortId("r1", "request", "Weekly")},
+        {"id": ShortId("99999999-0", "job"), "status": "queued"},
+    ]
+    out = render_list("4 jobs in all.", rows, budget=1000, footer=lambda _n: None, group="request")
+    assert out.text.splitlines() == [
+        "4 jobs in all.",
+        "99999999 queued",  # rows without the key come first, under no heading
+        "request Weekly (r1):",
+        "a1b2c3d4 complete",
+        "c9d0e1f2 complete",
+        "request Daily (r2):",
+        "e5f6a7b8 failed",
+    ]
+    # Cut by the budget: still the first rows, whatever their group.
+    small = render_list("4 jobs in all.", rows, budget=45, footer=lambda _n: None, group="request")
+    assert small.shown == 2 and "e5f6a7b8" in small.text and "c9d0e1f2" not in small.text
+
+
+def test_a_descriptive_field_that_only_repeats_the_name_is_left_out_of_the_line() -> None:
+    weekly = {"name": "Weekly issues + RFIs extract", "schedule": "weekly", "services": ["issues", "rfis"]}
+    assert line(weekly) == "Weekly issues + RFIs extract"
+    monthly = {"name": "Weekly issues extract", "schedule": "monthly", "services": ["issues", "rfis"]}
+    assert line(monthly) == "Weekly issues extract · monthly · issues, rfis"  # anything new is written whole
+    assert line({"title": "Door left open", "status": "open"}) == "Door left open · open"  # never the status

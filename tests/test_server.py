@@ -92,7 +92,7 @@ async def test_list_issues_filters_and_names(client: Client) -> None:
     lines = [line for line in body.splitlines() if line.startswith("#")]
     assert lines and all(" · open · " in line for line in lines)
     assert not re.search(r"assignee [A-Z0-9]{12}\b", body)  # Autodesk ids resolved to names
-    bad = await call(client, "list_issues", project="hospital", due_before="2026-13-45")
+    bad = await call(client, "list_issues", project="hospital", due="..2026-13-45")
     assert bad.is_error and "YYYY-MM-DD" in text(bad)
 
 
@@ -118,7 +118,9 @@ async def test_search_rfis_free_text(client: Client) -> None:
 async def test_get_photo_returns_image_content(client: Client) -> None:
     photos = await call(client, "search_photos", project="hospital", limit=2)
     photo_id = (photos.structured_content or {})["items"][0]["id"]
-    result = await call(client, "get_photo", project="hospital", photo=photo_id)
+    prefix = text(photos).splitlines()[1].split()[0]  # what the model sees: the first 8 characters
+    assert len(prefix) == 8 and photo_id.startswith(prefix) and photo_id not in text(photos)
+    result = await call(client, "get_photo", project="hospital", photo=prefix)
     images = [b for b in result.content if b.type == "image"]
     assert not result.is_error and len(images) == 1
     data = base64.b64decode(images[0].data)
@@ -141,7 +143,7 @@ async def test_create_data_connector_request_lands_in_sandbox(client: Client, sa
     assert not result.is_error, text(result)
     assert "24 jobs" in text(result)
     request_id = (result.structured_content or {})["id"]
-    listed = await call(client, "list_data_connector_requests", limit=100)
+    listed = await call(client, "list_data_connector_requests")
     assert request_id in str(listed.structured_content)
     again = await client.call_tool("create_data_connector_request", args)
     assert again.is_error and "allow_duplicate" in text(again)

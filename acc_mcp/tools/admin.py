@@ -7,7 +7,7 @@ from typing import Any, Literal
 from ..paging import Call, OffsetPaging
 from ..render import Row
 from .base import Param, ToolOutput, ToolSpec
-from .listing import CURSOR, DETAIL, PROJECT, ViewContext, limit_param, run_list, run_record
+from .listing import CURSOR, NAME, PROJECT, ViewContext, limit_param, run_list, run_record
 from .runtime import Runtime
 
 ADMIN = "/construction/admin/v1"
@@ -15,13 +15,12 @@ PROJECTS = f"{ADMIN}/accounts/{{account}}/projects"
 
 
 def project_row(p: dict[str, Any], ctx: ViewContext) -> Row:
+    # No id: every tool takes the project by name or job number, and a UUID costs ~20 tokens a line.
     return {
         "name": p.get("name"),
         "status": p.get("status"),
-        "type": p.get("type"),
         "job": p.get("jobNumber"),
         "city": p.get("city"),
-        "id": p.get("id"),
     }
 
 
@@ -29,6 +28,8 @@ def project_detail(p: dict[str, Any], ctx: ViewContext) -> Row:
     value = p.get("projectValue") or {}
     return {
         **project_row(p, ctx),
+        "type": p.get("type"),
+        "id": p.get("id"),
         "phase": p.get("currentPhase"),
         "start": p.get("startDate"),
         "end": p.get("endDate"),
@@ -36,17 +37,28 @@ def project_detail(p: dict[str, Any], ctx: ViewContext) -> Row:
         "members": p.get("memberCount"),
         "companies": p.get("companyCount"),
         "products": [pr.get("key") for pr in p.get("products", []) if pr.get("status") == "active"],
+        "address": ", ".join(
+            str(p[k]) for k in ("addressLine1", "city", "stateOrProvince", "postalCode", "country") if p.get(k)
+        ),
+        "timezone": p.get("timezone"),
+        "construction": p.get("constructionType"),
+        "delivery": p.get("deliveryMethod"),
     }
 
 
 def member_row(u: dict[str, Any], ctx: ViewContext) -> Row:
+    # No id: people are named wherever a tool takes one (assignee="Wei Chen").
     return {
         "name": u.get("name"),
+        "status": u.get("status"),
         "company": u.get("companyName"),
         "role": ", ".join(r.get("name", "") for r in u.get("roles") or []) or u.get("jobTitle"),
-        "email": u.get("email"),
-        "id": u.get("id"),
     }
+
+
+def member_contact_row(u: dict[str, Any], ctx: ViewContext) -> Row:
+    """When the model looks for someone by name, it usually wants to reach them: add the email."""
+    return {**member_row(u, ctx), "email": u.get("email")}
 
 
 async def list_projects(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
@@ -55,7 +67,7 @@ async def list_projects(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         "filter[name]": args.get("name"),
         "filter[status]": args.get("status"),
         "sort": "name",
-        "fields": "name,status,type,jobNumber,city",
+        "fields": "name,status,jobNumber,city",
     }
     call = Call("GET", rt.client.url(PROJECTS, account=account), params)
     return await run_list(
@@ -66,9 +78,7 @@ async def list_projects(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
 async def get_project(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     project_id = await rt.project_id(args["project"])
     record = await rt.client.get(rt.client.url(f"{ADMIN}/projects/{{p}}", p=project_id))
-    return await run_record(
-        rt, record, header=f"Project {record.get('name')}", view=project_detail, detail=args.get("detail", "summary")
-    )
+    return await run_record(rt, record, header=f"Project {record.get('name')}", view=project_detail)
 
 
 async def list_project_users(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
@@ -81,7 +91,7 @@ async def list_project_users(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         tool="list_project_users",
         paging=OffsetPaging(max_page=200),
         call=call,
-        view=member_row,
+        view=member_contact_row if args.get("name") else member_row,
         noun="project members",
     )
 
@@ -89,11 +99,11 @@ async def list_project_users(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
 TOOLS = [
     ToolSpec(
         name="list_projects",
-        description="List the account's ACC projects with their ids. Start here to find a project.",
+        description="The account's projects.",
         toolset="admin",
         default=True,
         params=[
-            Param("name", str | None, "Only projects whose name contains this text.", None),
+            NAME,
             Param("status", Literal["active", "pending", "archived", "suspended"] | None, "Only this status.", None),
             limit_param(50),
             CURSOR,
@@ -103,22 +113,22 @@ TOOLS = [
     ),
     ToolSpec(
         name="get_project",
-        description="Details of one project: dates, phase, value, team size, products.",
+        description="One project's details: id, dates, value, address.",
         toolset="admin",
-        params=[PROJECT, DETAIL],
+        params=[PROJECT],
         run=get_project,
         endpoints=["GET /construction/admin/v1/projects/{projectId}"],
         not_found="Call list_projects to find the project id.",
     ),
     ToolSpec(
         name="list_project_users",
-        description="People on a project, with company, role and email.",
+        description="People on a project: status, company, role; email when filtered by name.",
         toolset="admin",
         default=True,
         params=[
             PROJECT,
-            Param("name", str | None, "Only people whose name contains this text.", None),
-            Param("company", str | None, "Only people at a company whose name contains this text.", None),
+            NAME,
+            Param("company", str | None, "Company name contains.", None),
             limit_param(50),
             CURSOR,
         ],

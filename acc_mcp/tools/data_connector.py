@@ -16,14 +16,14 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from ..errors import InvalidInput
-from ..paging import Call, OffsetPaging
-from ..render import Row, render_record, when
+from ..paging import Call, OffsetPaging, collect
+from ..render import Row, ShortId, plain, render_record, short_day
 from .base import Param, ToolOutput, ToolSpec
-from .listing import CURSOR, ViewContext, check_date, limit_param, run_list
+from .listing import CURSOR, ViewContext, check_date, remember_ids, resolve_id, run_list
 from .runtime import Runtime
 
 BASE = "/data-connector/v1/accounts/{account}"
-ServiceGroup = Literal[
+SERVICE_GROUPS = (
     "all",
     "activities",
     "admin",
@@ -46,35 +46,71 @@ ServiceGroup = Literal[
     "submittals",
     "submittalsacc",
     "transmittals",
-]
+)
+"""Written out in the parameter's description rather than as a JSON enum: the same names at half the tokens."""
 Schedule = Literal["ONE_TIME", "DAY", "WEEK", "MONTH", "YEAR"]
 DUPLICATE_WINDOW = 600.0
 LIMIT_NOTE = "Each job counts against Data Connector's limit of 24 jobs per 24 hours (per account and per user)."
 
 
+PAGING = OffsetPaging(max_page=100)
+_EVERY = {"DAY": "daily", "WEEK": "weekly", "MONTH": "monthly", "YEAR": "yearly"}
+
+
+def _schedule(r: dict[str, Any]) -> str:
+    unit, every = str(r.get("scheduleInterval")), r.get("reoccuringInterval") or 1
+    if unit == "ONE_TIME":
+        return "once"
+    return _EVERY.get(unit, unit.lower()) if every == 1 else f"every {every} {unit.lower()}s"
+
+
 def _request_row(r: dict[str, Any], ctx: ViewContext) -> Row:
-    every = r.get("reoccuringInterval")
-    schedule = r.get("scheduleInterval")
+    # Active is the usual case: only the exception is written (and kept in the structured copy).
     return {
+        "id": ShortId(str(r.get("id")), "request"),
         "name": r.get("description"),
-        "schedule": schedule if schedule == "ONE_TIME" else f"every {every or 1} {str(schedule).lower()}",
-        "groups": r.get("serviceGroups"),
-        "active": "yes" if r.get("isActive") else "no",
-        "from": (r.get("effectiveFrom") or "")[:10],
-        "to": (r.get("effectiveTo") or "")[:10] if schedule != "ONE_TIME" else None,
-        "id": r.get("id"),
+        "status": None if r.get("isActive") else "inactive",
+        "schedule": _schedule(r),
+        "services": ["all services"] if r.get("serviceGroups") == ["all"] else r.get("serviceGroups"),
+    }
+
+
+def _request_detail(r: dict[str, Any], ctx: ViewContext) -> Row:
+    recurring = r.get("scheduleInterval") != "ONE_TIME"
+    return {
+        **_request_row(r, ctx),
+        "status": "active" if r.get("isActive") else "inactive",
+        "from": short_day(r.get("effectiveFrom"), ctx.today),
+        "to": short_day(r.get("effectiveTo"), ctx.today) if recurring else None,
     }
 
 
 def _job_row(j: dict[str, Any], ctx: ViewContext) -> Row:
+    status, completion = j.get("status"), j.get("completionStatus")
+    request = str(j.get("requestId"))
     return {
-        "status": j.get("status"),
-        "completion": j.get("completionStatus"),
-        "started": when(j.get("startedAt") or j.get("createdAt")),
-        "done": when(j.get("completedAt")),
-        "request": j.get("requestId"),
-        "id": j.get("id"),
+        "id": ShortId(str(j.get("id")), "job"),
+        "status": f"{status}, {completion}" if completion not in (None, "success") else status,
+        "started": short_day(j.get("startedAt") or j.get("createdAt"), ctx.today),
+        "request": ShortId(request, "request", ctx.names.get(request)),
     }
+
+
+async def requests(rt: Runtime, account: str) -> list[dict[str, Any]]:
+    """The account's requests, newest first (a short list: a few per team, each one schedules many jobs)."""
+    call = Call("GET", rt.client.url(f"{BASE}/requests", account=account), {"sort": "desc", "sortFields": "createdAt"})
+    return (await collect(rt.fetch, PAGING, call, want=1000)).items
+
+
+async def request_id(rt: Runtime, value: str, known: list[dict[str, Any]]) -> str:
+    """A request id from the id, the prefix a list showed, or part of its description."""
+
+    async def listing() -> list[dict[str, Any]]:
+        return known
+
+    return await resolve_id(
+        rt, value, kind="request", listing=listing, lister="list_data_connector_requests", name_key="description"
+    )
 
 
 def _iso(name: str, value: str) -> str:
@@ -86,9 +122,11 @@ def build_request(args: dict[str, Any], project_ids: list[str], now: datetime) -
     """The request body, after checking the schedule rules of the reference."""
     schedule: str = args.get("schedule") or "ONE_TIME"
     every, end = args.get("every"), args.get("end")
-    groups = list(dict.fromkeys(args.get("service_groups") or []))
+    groups = list(dict.fromkeys(str(g).strip().lower() for g in args.get("service_groups") or []))
     if not groups:
         raise InvalidInput("service_groups: name at least one, e.g. ['issues', 'rfis'] (or ['all']).")
+    if unknown := [g for g in groups if g not in SERVICE_GROUPS]:
+        raise InvalidInput(f"service_groups: unknown {', '.join(unknown)}. Choose from {', '.join(SERVICE_GROUPS)}.")
     if schedule == "ONE_TIME":
         if end:
             raise InvalidInput("end: a ONE_TIME request runs once and takes no end date; leave end out.")
@@ -138,8 +176,9 @@ async def create_request(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         "POST", rt.client.url(f"{BASE}/requests", account=account), json=body, idempotent=False
     )
     recent[key.hexdigest()] = (time.monotonic(), str(created.get("id")))
-    row = _request_row(created, ViewContext({}, rt.today()))
+    row = _request_detail(created, ViewContext({}, rt.today()))
     row["projects"] = len(project_ids) or "all the account's projects you can see"
+    remember_ids(rt, [row])
     text = render_record("Created Data Connector request.", row, budget=rt.settings.max_result_tokens)
     runs = (
         "once"
@@ -150,7 +189,7 @@ async def create_request(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         f"\nIt runs {runs}; the first job starts at {body['effectiveFrom'][:16].replace('T', ' ')} UTC or now if "
         f"that has passed. {LIMIT_NOTE} Follow it with list_data_connector_jobs(request='{created.get('id')}')."
     )
-    return ToolOutput(text, row)
+    return ToolOutput(text, plain(row))
 
 
 async def list_requests(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
@@ -160,17 +199,19 @@ async def list_requests(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         rt,
         args,
         tool="list_data_connector_requests",
-        paging=OffsetPaging(max_page=100),
+        paging=PAGING,
         call=call,
         view=_request_row,
-        noun="Data Connector requests",
+        noun="requests",
     )
 
 
 async def list_jobs(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     account = await rt.account_id()
+    known = await requests(rt, account)
     if args.get("request"):
-        url = rt.client.url(f"{BASE}/requests/{{r}}/jobs", account=account, r=args["request"])
+        rid = await request_id(rt, str(args["request"]), known)
+        url = rt.client.url(f"{BASE}/requests/{{r}}/jobs", account=account, r=rid)
     else:
         url = rt.client.url(f"{BASE}/jobs", account=account)
     call = Call("GET", url, {"sort": "desc"})
@@ -178,10 +219,12 @@ async def list_jobs(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         rt,
         args,
         tool="list_data_connector_jobs",
-        paging=OffsetPaging(max_page=100),
+        paging=PAGING,
         call=call,
         view=_job_row,
         noun="jobs",
+        names={str(r.get("id")): str(r.get("description")) for r in known if r.get("description")},
+        group="request",
     )
 
 
@@ -189,21 +232,21 @@ TOOLS = [
     ToolSpec(
         name="create_data_connector_request",
         description=(
-            "Schedule a Data Connector extract (CSV of the chosen services), once or recurring. "
-            "Each run is a job; 24 jobs a day at most."
+            "Schedule a Data Connector extract (CSVs of the chosen services), once or recurring. "
+            "Each run is a job; max 24 jobs a day."
         ),
         toolset="data_connector",
         default=True,
         write=True,
         params=[
-            Param("description", str, "A name for the request."),
-            Param("service_groups", list[ServiceGroup], "e.g. ['issues','rfis']."),
+            Param("description", str, "Name."),
+            Param("service_groups", list[str], "Any of: " + " ".join(SERVICE_GROUPS)),
             Param("schedule", Schedule, "Or a recurring unit.", "ONE_TIME"),
             Param("every", int | None, "Recurring: every N units.", None),
-            Param("start", str | None, "ISO date; default now.", None),
+            Param("start", str | None, "YYYY-MM-DD; default now.", None),
             Param("end", str | None, "Recurring: end date (required).", None),
-            Param("projects", list[str] | None, "Up to 50 ids or names; default all.", None),
-            Param("allow_duplicate", bool, "Allow repeating an identical request.", False),
+            Param("projects", list[str] | None, "Max 50 names or ids; default all.", None),
+            Param("allow_duplicate", bool, "Repeat an identical request.", False),
         ],
         run=create_request,
         endpoints=["POST /data-connector/v1/accounts/{accountId}/requests"],
@@ -211,18 +254,21 @@ TOOLS = [
     ),
     ToolSpec(
         name="list_data_connector_requests",
-        description="The account's Data Connector requests (scheduled extracts), newest first.",
+        description="The account's Data Connector requests (scheduled extracts).",
         toolset="data_connector",
-        params=[limit_param(25, 100), CURSOR],
+        params=[CURSOR],
         run=list_requests,
         endpoints=["GET /data-connector/v1/accounts/{accountId}/requests"],
         not_found="Check ACC_ACCOUNT_ID.",
     ),
     ToolSpec(
         name="list_data_connector_jobs",
-        description="Data Connector jobs (extract runs) and their status, for one request or the account.",
+        description="Data Connector jobs (extract runs), newest first.",
         toolset="data_connector",
-        params=[Param("request", str | None, "Only jobs of this request id.", None), limit_param(25, 100), CURSOR],
+        params=[
+            Param("request", str | None, "Request id or name.", None),
+            CURSOR,
+        ],
         run=list_jobs,
         endpoints=[
             "GET /data-connector/v1/accounts/{accountId}/jobs",

@@ -6,9 +6,20 @@ from typing import Any, Literal
 
 from ..errors import InvalidInput, NotFound
 from ..paging import Call, OffsetPaging, collect
-from ..render import Row, day, due, when
+from ..render import Row, due, short_day, when
 from .base import Param, ToolOutput, ToolSpec
-from .listing import CURSOR, DETAIL, PROJECT, ViewContext, date_range, limit_param, run_list, run_record
+from .listing import (
+    CURSOR,
+    FULL,
+    PERSON,
+    PROJECT,
+    ViewContext,
+    date_range,
+    limit_param,
+    range_param,
+    run_list,
+    run_record,
+)
 from .runtime import Runtime
 
 BASE = "/construction/issues/v1/projects/{project}"
@@ -16,8 +27,10 @@ STATUSES = ("draft", "open", "pending", "in_progress", "in_review", "completed",
 Status = Literal[
     "draft", "open", "pending", "in_progress", "in_review", "completed", "not_approved", "in_dispute", "closed"
 ]
-SORTS = Literal["displayId", "-displayId", "dueDate", "-dueDate", "-createdAt", "-updatedAt"]
+SORTS = Literal["displayId", "dueDate", "-dueDate", "-createdAt", "-updatedAt"]
 NOT_FOUND = "Call list_projects for the project id, or list_issues for issue numbers."
+DONE = ("closed", "completed")
+"""Statuses for which a due date no longer matters in a list line."""
 
 
 async def issue_types(rt: Runtime, project_id: str) -> dict[str, str]:
@@ -44,14 +57,14 @@ def _row(i: dict[str, Any], ctx: ViewContext) -> Row:
         "status": i.get("status"),
         "type": kind,
         "assignee": ctx.name(i.get("assignedTo")),
-        "due": due(i.get("dueDate"), ctx.today) if i.get("status") not in ("closed", "completed") else None,
+        "due": due(i.get("dueDate"), ctx.today) if i.get("status") not in DONE else None,
     }
 
 
 def _detail(i: dict[str, Any], ctx: ViewContext) -> Row:
     return {
         **_row(i, ctx),
-        "due": _row(i, ctx).get("due") or day(i.get("dueDate")),
+        "due": _row(i, ctx).get("due") or short_day(i.get("dueDate"), ctx.today),
         "id": i.get("id"),
         "description": i.get("description"),
         "location": i.get("locationDetails"),
@@ -95,8 +108,8 @@ async def list_issues(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     params: dict[str, Any] = {
         "filter[status]": args.get("status"),
         "filter[search]": args.get("search"),
-        "filter[dueDate]": date_range(args, "due_after", "due_before"),
-        "filter[createdAt]": date_range(args, "created_after", "created_before"),
+        "filter[dueDate]": date_range(args, "due"),
+        "filter[createdAt]": date_range(args, "created"),
         "sortBy": args.get("sort") or "-updatedAt",
     }
     if args.get("assignee"):
@@ -135,7 +148,7 @@ async def get_issue(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         record,
         header=f"Issue #{record.get('displayId')}",
         view=_detail,
-        detail=args.get("detail", "summary"),
+        full=bool(args.get("full")),
         names=await _names(rt, project_id),
     )
 
@@ -143,20 +156,18 @@ async def get_issue(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
 TOOLS = [
     ToolSpec(
         name="list_issues",
-        description="Find issues on a project by status, assignee, type, due date or text. Newest first.",
+        description="Find a project's issues.",
         toolset="issues",
         default=True,
         params=[
             PROJECT,
-            Param("status", list[Status] | None, "Only these statuses.", None),
-            Param("assignee", str | None, "Assignee name, email or id.", None),
-            Param("type", str | None, "Type or subtype name.", None),
-            Param("search", str | None, "Text in the title, or an issue number.", None),
-            Param("due_after", str | None, "YYYY-MM-DD", None),
-            Param("due_before", str | None, "YYYY-MM-DD", None),
-            Param("created_after", str | None, "YYYY-MM-DD", None),
-            Param("created_before", str | None, "YYYY-MM-DD", None),
-            Param("sort", SORTS | None, "'-' = descending.", None),
+            Param("status", list[Status] | None, "Any of these.", None),
+            Param("assignee", str | None, PERSON, None),
+            Param("type", str | None, "Type or subtype.", None),
+            Param("search", str | None, "Title or number.", None),
+            range_param("due"),
+            range_param("created"),
+            Param("sort", SORTS | None, "Default -updatedAt; '-' descending.", None),
             limit_param(25),
             CURSOR,
         ],
@@ -169,10 +180,10 @@ TOOLS = [
     ),
     ToolSpec(
         name="get_issue",
-        description="One issue in full: description, dates, people, custom fields.",
+        description="One issue in full.",
         toolset="issues",
         default=True,
-        params=[PROJECT, Param("issue", str, "Issue number (e.g. 42) or issue id."), DETAIL],
+        params=[PROJECT, Param("issue", str, "Number or id."), FULL],
         run=get_issue,
         endpoints=["GET /construction/issues/v1/projects/{projectId}/issues/{issueId}"],
         not_found=NOT_FOUND,

@@ -10,7 +10,7 @@ from ..errors import InvalidInput, NotFound
 from ..paging import Call, OffsetPaging, collect
 from ..render import Row, due, estimate_tokens, when
 from .base import Param, ToolOutput, ToolSpec
-from .listing import CURSOR, PROJECT, ViewContext, limit_param, run_list
+from .listing import CURSOR, NAME, PROJECT, ViewContext, limit_param, run_list
 from .runtime import Runtime
 
 BASE = "/construction/reviews/v1/projects/{project}"
@@ -27,14 +27,14 @@ def _next_by(r: dict[str, Any]) -> list[str]:
 
 
 def _row(r: dict[str, Any], ctx: ViewContext) -> Row:
+    # A finished review's date is in get_review_progress; the list line says what is still moving.
     open_ = r.get("status") == "OPEN"
     return {
         "#": r.get("sequenceId"),
         "name": r.get("name"),
         "status": r.get("status"),
-        "step due": due(r.get("currentStepDueDate"), ctx.today) if open_ else None,
-        "next action": _next_by(r) if open_ else None,
-        "finished": (r.get("finishedAt") or "")[:10] if not open_ else None,
+        "due": due(r.get("currentStepDueDate"), ctx.today) if open_ else None,
+        "next": _next_by(r) if open_ else None,
     }
 
 
@@ -43,7 +43,14 @@ async def list_reviews(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     params = {"filter[status]": args.get("status"), "filter[name]": args.get("name"), "sort": "createdAt desc"}
     call = Call("GET", rt.client.url(f"{BASE}/reviews", project=project_id), params)
     return await run_list(
-        rt, args, tool="list_reviews", paging=OffsetPaging(max_page=50), call=call, view=_row, noun="reviews"
+        rt,
+        args,
+        tool="list_reviews",
+        paging=OffsetPaging(max_page=50),
+        call=call,
+        view=_row,
+        noun="reviews",
+        group="status",
     )
 
 
@@ -139,13 +146,13 @@ async def get_review_progress(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
 TOOLS = [
     ToolSpec(
         name="list_reviews",
-        description="A project's document approval reviews: status, current step due date, who acts next.",
+        description="A project's document approval reviews and who acts next.",
         toolset="reviews",
         default=True,
         params=[
             PROJECT,
             Param("status", Literal["OPEN", "CLOSED", "VOID", "FAILED"] | None, "Only this status.", None),
-            Param("name", str | None, "Only reviews whose name contains this text.", None),
+            NAME,
             limit_param(25, 200),
             CURSOR,
         ],
@@ -155,10 +162,10 @@ TOOLS = [
     ),
     ToolSpec(
         name="get_review_progress",
-        description="How far along a review is: each workflow step, its status, who acted, and when.",
+        description="Where a review stands: each workflow step, who acted, when.",
         toolset="reviews",
         default=True,
-        params=[PROJECT, Param("review", str, "Review number, id, or a unique part of its name.")],
+        params=[PROJECT, Param("review", str, "Number, id or name.")],
         run=get_review_progress,
         endpoints=[
             "GET /construction/reviews/v1/projects/{projectId}/reviews",

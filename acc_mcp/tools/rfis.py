@@ -6,13 +6,25 @@ from typing import Any, Literal
 
 from ..errors import NotFound
 from ..paging import Call, OffsetPaging, collect
-from ..render import Row, day, due, when
+from ..render import Row, due, short_day, when
 from .base import Param, ToolOutput, ToolSpec
-from .listing import CURSOR, DETAIL, PROJECT, ViewContext, date_range, limit_param, run_list, run_record
+from .listing import (
+    CURSOR,
+    FULL,
+    PERSON,
+    PROJECT,
+    ViewContext,
+    date_range,
+    limit_param,
+    range_param,
+    run_list,
+    run_record,
+)
 from .runtime import Runtime
 
 BASE = "/construction/rfis/v3/projects/{project}"
 Status = Literal["draft", "submitted", "open", "answered", "rejected", "closed", "void"]
+Sort = Literal["customIdentifier", "dueDate", "-dueDate", "-createdAt", "-updatedAt"]
 NOT_FOUND = "Call list_projects for the project id, or search_rfis for RFI numbers."
 
 
@@ -35,7 +47,7 @@ def _row(r: dict[str, Any], ctx: ViewContext) -> Row:
 def _detail(r: dict[str, Any], ctx: ViewContext) -> Row:
     return {
         **_row(r, ctx),
-        "due": _row(r, ctx).get("due") or day(r.get("dueDate")),
+        "due": _row(r, ctx).get("due") or short_day(r.get("dueDate"), ctx.today),
         "id": r.get("id"),
         "question": r.get("question"),
         "answer": r.get("officialResponse"),
@@ -65,9 +77,10 @@ async def search_rfis(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         flt["assignedTo"] = [await rt.user_id(project_id, args["assignee"])]
     if args.get("priority"):
         flt["priority"] = args["priority"]
-    if rng := date_range(args, "due_after", "due_before"):
+    if rng := date_range(args, "due"):
         flt["dueDate"] = rng
-    body: dict[str, Any] = {"sort": [{"field": args.get("sort") or "createdAt", "order": args.get("order") or "DESC"}]}
+    sort = args.get("sort") or "-createdAt"
+    body: dict[str, Any] = {"sort": [{"field": sort.lstrip("-"), "order": "DESC" if sort.startswith("-") else "ASC"}]}
     if args.get("search"):
         body["search"] = args["search"]
     if flt:
@@ -107,7 +120,7 @@ async def get_rfi(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         record,
         header=f"RFI {record.get('customIdentifier')}",
         view=_detail,
-        detail=args.get("detail", "summary"),
+        full=bool(args.get("full")),
         names=await rt.names(project_id),
     )
 
@@ -115,24 +128,17 @@ async def get_rfi(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
 TOOLS = [
     ToolSpec(
         name="search_rfis",
-        description="Search a project's RFIs by text (title, question, answer), status, assignee or due date.",
+        description="Search a project's RFIs.",
         toolset="rfis",
         default=True,
         params=[
             PROJECT,
-            Param("search", str | None, "Text in title, question or answer.", None),
-            Param("status", list[Status] | None, "Only these statuses.", None),
-            Param("assignee", str | None, "Assignee name, email or id.", None),
+            Param("search", str | None, "Title, question or answer text.", None),
+            Param("status", list[Status] | None, "Any of these.", None),
+            Param("assignee", str | None, PERSON, None),
             Param("priority", Literal["Low", "Normal", "High"] | None, "Only this priority.", None),
-            Param("due_after", str | None, "YYYY-MM-DD", None),
-            Param("due_before", str | None, "YYYY-MM-DD", None),
-            Param(
-                "sort",
-                Literal["createdAt", "updatedAt", "dueDate", "customIdentifier", "status"] | None,
-                "Sort field (default createdAt).",
-                None,
-            ),
-            Param("order", Literal["ASC", "DESC"] | None, "Sort order (default DESC).", None),
+            range_param("due"),
+            Param("sort", Sort | None, "Default -createdAt; '-' descending.", None),
             limit_param(25),
             CURSOR,
         ],
@@ -142,10 +148,10 @@ TOOLS = [
     ),
     ToolSpec(
         name="get_rfi",
-        description="One RFI in full: question, official answer, people, impacts.",
+        description="One RFI in full, with its official answer.",
         toolset="rfis",
         default=True,
-        params=[PROJECT, Param("rfi", str, "RFI number (e.g. 012) or RFI id."), DETAIL],
+        params=[PROJECT, Param("rfi", str, "Number or id."), FULL],
         run=get_rfi,
         endpoints=[
             "GET /construction/rfis/v3/projects/{projectId}/rfis/{rfiId}",

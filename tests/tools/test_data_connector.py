@@ -1,0 +1,74 @@
+"""Data Connector lists: requests by prefix or name, jobs grouped under their request."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import pytest
+from mcp import Client
+from starlette.applications import Starlette
+
+from acc_mcp.demo import demo_server
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def client(sandbox_app: Starlette) -> AsyncIterator[Client]:
+    async with Client(demo_server({"toolsets": "all"}, app=sandbox_app)) as c:
+        yield c
+
+
+async def call(client: Client, tool: str, **args: object) -> tuple[str, dict[str, object]]:
+    result = await client.call_tool(tool, args)
+    body = "\n".join(b.text for b in result.content if b.type == "text")
+    assert not result.is_error, body
+    return body, result.structured_content or {}
+
+
+async def test_request_lines(client: Client, sandbox_app: Starlette) -> None:
+    body, data = await call(client, "list_data_connector_requests")
+    lines = body.splitlines()[1:]
+    requests = sandbox_app.state.families["data_connector"].requests
+    assert len(lines) == len(requests)
+    for line, item in zip(lines, data["items"], strict=True):  # type: ignore[call-overload]
+        assert re.match(r"[0-9a-f]{8} ", line) and item["id"].startswith(line[:8])
+        assert item["name"] in line and item["schedule"] in ("once", "daily", "weekly", "monthly", "yearly")
+        # The schedule is written unless the name already says it.
+        assert f" · {item['schedule']}" in line or item["schedule"] in item["name"].lower()
+    paused = [ln for ln in lines if "(paused)" in ln]
+    assert paused and all(" · inactive" in ln for ln in paused)
+    assert sum(" · inactive" in ln for ln in lines) == len(paused)
+
+
+async def test_jobs_grouped_by_request_and_filtered_by_prefix_or_name(client: Client) -> None:
+    body, data = await call(client, "list_data_connector_jobs")
+    headings = [ln for ln in body.splitlines()[1:] if ln.endswith(":")]
+    assert headings and all(re.match(r"request .+ \([0-9a-f]{8}\):$", h) for h in headings)
+    jobs = [ln for ln in body.splitlines()[1:] if not ln.endswith(":") and not ln.startswith("Showing")]
+    assert all(re.match(r"[0-9a-f]{8} (queued|running|complete)", ln) for ln in jobs)
+    assert len(jobs) == len(data["items"])  # type: ignore[arg-type]
+
+    weekly = next(h for h in headings if "Weekly issues" in h)
+    prefix = weekly[-10:-2]
+    for request in (prefix, "weekly issues"):
+        one, only = await call(client, "list_data_connector_jobs", request=request)
+        assert [h for h in one.splitlines() if h.endswith(":")] == [weekly]
+        assert {i["request"][:8] for i in only["items"]} == {prefix}  # type: ignore[attr-defined]
+
+
+async def test_unknown_or_ambiguous_request(client: Client) -> None:
+    unknown = await client.call_tool("list_data_connector_jobs", {"request": "0badc0de"})
+    assert unknown.is_error and "list_data_connector_requests" in unknown.content[0].text  # type: ignore[union-attr]
+    several = await client.call_tool("list_data_connector_jobs", {"request": "extract"})
+    assert several.is_error and "matches" in several.content[0].text  # type: ignore[union-attr]
+
+
+async def test_a_created_request_is_followed_by_its_prefix(client: Client) -> None:
+    created = await client.call_tool(
+        "create_data_connector_request", {"description": "Prefix test", "service_groups": ["admin"]}
+    )
+    request_id = (created.structured_content or {})["id"]
+    body, _ = await call(client, "list_data_connector_jobs", request=request_id[:8])
+    assert request_id[:8] in body or body.startswith("No jobs")
