@@ -19,7 +19,7 @@ import anyio
 from . import __version__
 from .config import DEFAULT_CALLBACK, DEFAULT_SCOPES, Settings
 from .errors import ConfigError
-from .server import AccServer, build_server
+from .server import AccServer, build_server, settle
 
 COMMANDS = ("serve", "demo", "sandbox", "tools", "call", "login", "logout", "status")
 
@@ -94,6 +94,7 @@ def _serve(server: AccServer, args: argparse.Namespace) -> None:
             "or serve over HTTP with --transport http. Ctrl+C to stop.",
             file=sys.stderr,
         )
+    settle()
     if args.transport == "http":
         server.run("streamable-http", host=args.host, port=args.port)
     else:

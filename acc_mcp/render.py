@@ -196,10 +196,14 @@ def render_list(
     # Reserve room for the longest footer we might need (the cursor line).
     reserve = estimate_tokens(footer(0) or "") + 8
     groups: dict[str, list[str]] = {}
+    headings: dict[Any, str] = {}
     shown = 0
     for row in rows:
         value = row.get(group) if group else None
-        heading = f"{line({group: value})}:" if group and value is not None else ""
+        heading = ""
+        if group and value is not None:
+            key = str(value)
+            heading = headings.get(key) or headings.setdefault(key, f"{line({group: value})}:")
         text = line(row, group if heading else None)
         cost = estimate_tokens(text) + 1 + (estimate_tokens(heading) + 1 if heading not in groups else 0)
         if used + cost + reserve > budget:

@@ -10,6 +10,7 @@ shares this process's event loop, and its 10,000-issue world this process's garb
 uvicorn child on loopback, with the in-process world released first so that only the client is measured here.
 "gc s" is the time this process spent in garbage collection during the run (gc.callbacks).
 
+After the warm-up the bench calls `acc_mcp.server.settle()` (gc.freeze), as `acc-mcp serve` does before serving.
 collect sends a list's first pages together only when it knows the list's length from an earlier read (here
 the warm-up read); the "first read" row shows the same read by a collect that has never seen the list: its
 first page goes out alone. It is printed for information; the targets are on the other rows, as before.
@@ -35,6 +36,7 @@ from acc_mcp.client import AccClient, StaticToken
 from acc_mcp.config import Settings
 from acc_mcp.paging import SIZES, Call, OffsetPaging, Sizes, collect
 from acc_mcp.sandbox import SANDBOX_TOKEN, World, build_app
+from acc_mcp.server import settle
 
 LATENCY = 0.05
 PAGE = 100
@@ -150,6 +152,7 @@ async def measure(where: str, account: str, transport: Any, base_url: str, sandb
         # Warm-up, no latency: opens the connections, and (as any earlier read of the list would) tells
         # collect the list's length, so that the measured reads send their first pages together.
         await collect(fetch, paging, call, want=PAGE)
+        settle()  # as `acc-mcp serve` does before serving
         sandbox.configure(LATENCY)
 
         async def sequential() -> int:

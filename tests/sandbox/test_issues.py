@@ -441,3 +441,26 @@ async def test_responses_validate_against_issues_openapi(
     for name, path in pages.items():
         body = (await sandbox_http.get(f"{base(world)}{path}")).json()
         _validator(name).validate(body)
+
+
+async def test_full_pages_are_the_bytes_a_json_response_would_send(
+    sandbox_http: httpx2.AsyncClient, sandbox_app: Any, world: World
+) -> None:
+    """The cached-encoding fast path for unprojected pages sends exactly what JSONResponse would."""
+    from starlette.responses import JSONResponse
+
+    from acc_mcp.sandbox.issues_data import render
+
+    for _ in range(2):  # cold, then from the cache
+        params = {"limit": 7, "offset": 3, "sortBy": "-displayId"}
+        got = await sandbox_http.get(f"{base(world)}/issues", params=params)
+        data = sandbox_app.state.families["issues"].project(world.projects[0])
+        body = got.json()
+        expected = {
+            "pagination": body["pagination"],
+            "results": [render(data.by_id[i["id"]], data.project_id) for i in body["results"]],
+        }
+        assert got.content == JSONResponse(expected).body
+        assert got.headers["content-type"] == "application/json"
+        numbers = [i["displayId"] for i in body["results"]]
+        assert numbers == sorted(numbers, reverse=True) and len(numbers) == 7
