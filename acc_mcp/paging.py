@@ -25,7 +25,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import anyio
-from anyio.abc import TaskGroup
 
 from .errors import InvalidInput
 
@@ -232,35 +231,6 @@ class Collected:
         return self.tail
 
 
-class Sizes:
-    """How long each list was when last read (by query), so the next read can ask for all its pages at once.
-
-    Only a guess: a list that grew is read to its new end, one that shrank costs a few empty pages.
-    """
-
-    def __init__(self, capacity: int = 512) -> None:
-        self.capacity = capacity
-        self._sizes: dict[str, int] = {}
-
-    @staticmethod
-    def key(call: Call) -> str:
-        return json.dumps([call.method, call.path, call.params, call.json], sort_keys=True, default=str)
-
-    def get(self, call: Call) -> int | None:
-        return self._sizes.get(self.key(call))
-
-    def put(self, call: Call, size: int) -> None:
-        key = self.key(call)
-        self._sizes.pop(key, None)
-        self._sizes[key] = size
-        if len(self._sizes) > self.capacity:
-            del self._sizes[next(iter(self._sizes))]
-
-
-SIZES = Sizes()
-"""The process's memory of list sizes (counts only, no content)."""
-
-
 async def collect(
     fetch: Fetch,
     paging: Paging,
@@ -269,117 +239,49 @@ async def collect(
     start: tuple[Position, int] = (None, 0),
     want: int,
     concurrency: int = 4,
-    sizes: Sizes = SIZES,
 ) -> Collected:
-    """Fetch pages until `want` items are in hand (or the list ends), at most `concurrency` requests at a time.
+    """Fetch pages until `want` items are in hand (or the list ends).
 
-    Random-access styles: when the list has been read before (`sizes`), the first page does not go out
-    alone — the pages needed up to its last known length go with it, up to `concurrency`; once the first
-    page answers with the total, the rest follow, and pages past the end are dropped. A list never read
-    waits for its first page: most lists are one page long, and guessing would cost empty requests
-    against ACC's rate limits. Token styles follow each page's `next`, one after another.
+    With a random-access style and a known total, the pages after the first are fetched concurrently,
+    at most `concurrency` at a time; otherwise one after another, following each page's `next`.
     """
     position, skip = start
     size = max(1, min(paging.max_page, want + skip))
-    if not paging.random_access:
-        return await _follow(fetch, paging, call, position, skip, size, want)
+    first = paging.parse(position, size, await fetch(paging.request(call, position, size)))
+    pages: list[tuple[Position, int, Page]] = [(position, skip, first)]
+    have = len(first.items) - skip
 
-    base = int(position or 0)
-    end = base + skip + want
-    known = sizes.get(call)
-    reach = base + 1 if known is None else min(end, known)
-    wave = list(range(base, max(reach, base + 1), size))[: max(1, concurrency)]
-    pages: dict[int, Page] = {}
-    plan: dict[str, int | None] = {"stop": None, "step": size}
-    limiter = anyio.CapacityLimiter(concurrency)
+    if paging.random_access and first.total is not None and first.next is not None and have < want:
+        stop = min(first.total, int(position or 0) + skip + want)
+        # A server that clamps `limit` returns fewer items than asked: step by what it actually serves.
+        step = len(first.items) if 0 < len(first.items) < size else size
+        offsets = list(range(int(first.next), stop, step))
+        results: dict[int, Page] = {}
+        limiter = anyio.CapacityLimiter(concurrency)
 
-    async def one(offset: int, limit: int) -> None:
-        async with limiter:
-            body = await fetch(paging.request(call, offset, limit))
-        pages[offset] = paging.parse(offset, limit, body)
+        async def one(offset: int) -> None:
+            async with limiter:
+                body = await fetch(paging.request(call, offset, step))
+            results[offset] = paging.parse(offset, step, body)
 
-    def rest() -> list[tuple[int, int]]:
-        """Once the first page has answered: the pages still to ask for, as (offset, limit)."""
-        page = pages[base]
-        served = len(page.items)
-        if 0 < served < size and page.next is not None:
-            plan["step"] = served  # the server clamps `limit`: step by what it serves (wave pages don't align)
-        if page.total is None:
-            return []  # the end shows only as a short page: read on one page at a time below
-        step = plan["step"] or size
-        stop = plan["stop"] = min(end, page.total)
-        return [(o, step) for o in range(base + step, stop, step) if step != size or o not in wave]
-
-    async def first(tg: TaskGroup) -> None:
-        await one(base, size)
-        for offset, limit in rest():
-            tg.start_soon(one, offset, limit)
-
-    async def batch(todo: Sequence[tuple[int, int]], *, lead: bool) -> None:
         try:
             async with anyio.create_task_group() as tg:
-                if lead:
-                    tg.start_soon(first, tg)
-                for offset, limit in todo:
-                    tg.start_soon(one, offset, limit)
+                for offset in offsets:
+                    tg.start_soon(one, offset)
         except BaseExceptionGroup as group:
             raise _first_error(group) from None
-
-    if len(wave) > 1:
-        await batch([(o, size) for o in wave[1:]], lead=True)
+        pages += [(o, 0, results[o]) for o in offsets]
     else:
-        await one(base, size)  # the common case, one page: no task group
-        if todo := rest():
-            await batch(todo, lead=False)
-
-    step = plan["step"] or size
-    chain: list[tuple[Position, int, Page]] = [(base, skip, pages[base])]
-    stop = plan["stop"]
-    if stop is not None:
-        chain += [(o, 0, pages[o]) for o in range(base + step, stop, step)]
-        total = pages[base].total
-    else:
-        # No total (bare arrays, some offset lists): keep the wave's pages while each is full, then follow.
-        offset = base
-        while chain[-1][2].next is not None and step == size and offset + size in pages and offset + size < end:
-            offset += size
-            chain.append((offset, 0, pages[offset]))
-        total = None
-        have = sum(len(p.items) for _, _, p in chain) - skip
-        nxt = chain[-1][2].next
+        nxt = first.next
         while nxt is not None and have < want:
-            limit = max(1, min(paging.max_page, want - have))
-            page = paging.parse(nxt, limit, await fetch(paging.request(call, nxt, limit)))
-            chain.append((nxt, 0, page))
+            size = max(1, min(paging.max_page, want - have))
+            page = paging.parse(nxt, size, await fetch(paging.request(call, nxt, size)))
+            pages.append((nxt, 0, page))
             have += len(page.items)
             nxt = page.next
             if not page.items:
                 break
-    last = chain[-1]
-    if total is not None:
-        sizes.put(call, total)
-    elif last[2].next is None:
-        sizes.put(call, int(last[0] or 0) + len(last[2].items))
-    return _assemble(chain, want, total, True)
-
-
-async def _follow(
-    fetch: Fetch, paging: Paging, call: Call, position: Position, skip: int, size: int, want: int
-) -> Collected:
-    """One page after another, each from the `next` of the one before (token styles)."""
-    first = paging.parse(position, size, await fetch(paging.request(call, position, size)))
-    pages: list[tuple[Position, int, Page]] = [(position, skip, first)]
-    have = len(first.items) - skip
-    nxt = first.next
-    while nxt is not None and have < want:
-        size = max(1, min(paging.max_page, want - have))
-        page = paging.parse(nxt, size, await fetch(paging.request(call, nxt, size)))
-        pages.append((nxt, 0, page))
-        have += len(page.items)
-        nxt = page.next
-        if not page.items:
-            break
-    return _assemble(pages, want, first.total, False)
+    return _assemble(pages, want, first.total, paging.random_access)
 
 
 def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:

@@ -11,9 +11,7 @@ uvicorn child on loopback, with the in-process world released first so that only
 "gc s" is the time this process spent in garbage collection during the run (gc.callbacks).
 
 After the warm-up the bench calls `acc_mcp.server.settle()` (gc.freeze), as `acc-mcp serve` does before serving.
-collect sends a list's first pages together only when it knows the list's length from an earlier read (here
-the warm-up read); the "first read" row shows the same read by a collect that has never seen the list: its
-first page goes out alone. It is printed for information; the targets are on the other rows, as before.
+collect sends the first page alone (its total says how many more there are), then the rest together.
 """
 
 from __future__ import annotations
@@ -34,13 +32,12 @@ from _sandbox import LoopbackSandbox
 
 from acc_mcp.client import AccClient, StaticToken
 from acc_mcp.config import Settings
-from acc_mcp.paging import SIZES, Call, OffsetPaging, Sizes, collect
+from acc_mcp.paging import Call, OffsetPaging, collect
 from acc_mcp.sandbox import SANDBOX_TOKEN, World, build_app
 from acc_mcp.server import settle
 
 LATENCY = 0.05
 PAGE = 100
-COLD = "collect, first read"
 
 
 class _InProcess:
@@ -98,9 +95,7 @@ async def main() -> int:
         rows,
     )
     for row in rows:
-        if row[1].startswith(COLD):
-            print(f"info  {row[0]}, {row[1]}: {row[4]:.2f} s ({row[6]:.2f}x floor): the first page goes out alone")
-        elif row[1] != "one page at a time":
+        if row[1] != "one page at a time":
             ok &= verdict(
                 f"{row[0]}, {row[1]} within 1.5x floor",
                 row[6] <= 1.5,
@@ -149,8 +144,7 @@ async def measure(where: str, account: str, transport: Any, base_url: str, sandb
         async def fetch(c: Call) -> Any:
             return await client.request(c.method, c.path, params=c.params, json=c.json, idempotent=True)
 
-        # Warm-up, no latency: opens the connections, and (as any earlier read of the list would) tells
-        # collect the list's length, so that the measured reads send their first pages together.
+        # Warm-up, no latency: opens the connections.
         await collect(fetch, paging, call, want=PAGE)
         settle()  # as `acc-mcp serve` does before serving
         sandbox.configure(LATENCY)
@@ -164,14 +158,12 @@ async def measure(where: str, account: str, transport: Any, base_url: str, sandb
                     return items
                 position = page.next
 
-        async def concurrent(n: int, cold: bool = False) -> int:
-            # cold: a list collect has never read waits for its first page (and its total) alone.
-            got = await collect(fetch, paging, call, want=10_000, concurrency=n, sizes=Sizes() if cold else SIZES)
+        async def concurrent(n: int) -> int:
+            got = await collect(fetch, paging, call, want=10_000, concurrency=n)
             return len(got.items)
 
         runs = [("one page at a time", 1, sequential)]
         runs += [(f"collect(concurrency={n})", n, (lambda n=n: concurrent(n))) for n in (4, 8)]
-        runs += [(f"{COLD} (concurrency=4)", 4, (lambda: concurrent(4, cold=True)))]
         for label, n, run in runs:
             sandbox.reset()
             before = sandbox.stats()["requests"]

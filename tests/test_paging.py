@@ -12,7 +12,6 @@ from acc_mcp.paging import (
     BareArrayPaging,
     Call,
     OffsetPaging,
-    Sizes,
     TokenPaging,
     collect,
     decode_cursor,
@@ -173,48 +172,20 @@ class Gate:
             self.events.append(("end", offset))
 
 
-async def test_a_list_read_before_goes_out_in_full_from_the_first_request() -> None:
-    call = Call("GET", "https://h/x")
-    sizes = Sizes()
-    cold = Upstream("query", [{"id": str(i)} for i in range(100)])
-    gate = Gate(cold, opens_at=1)
-    await collect(gate, OffsetPaging(max_page=10), call, want=100, sizes=sizes)
-    assert gate.events[:2] == [("start", 0), ("end", 0)]  # never read: the first page alone, for its total
-    assert sizes.get(call) == 100
-
-    warm = Gate(Upstream("query", [{"id": str(i)} for i in range(100)]), opens_at=4)
-    got = await collect(warm, OffsetPaging(max_page=10), call, want=100, sizes=sizes)
-    assert warm.started[:4] == [0, 10, 20, 30]  # all four out before any answered
-    assert warm.peak == 4  # and never more than the concurrency
+async def test_the_first_page_goes_alone_then_the_rest_together() -> None:
+    gate = Gate(Upstream("query", [{"id": str(i)} for i in range(100)]), opens_at=1)
+    got = await collect(gate, OffsetPaging(max_page=10), Call("GET", "https://h/x"), want=100)
+    assert gate.events[:2] == [("start", 0), ("end", 0)]  # the first page alone, for its total
     assert [i["id"] for i in got.items] == [str(i) for i in range(100)]
-    assert sorted(warm.started) == list(range(0, 100, 10))  # each page exactly once
+    assert sorted(gate.started) == list(range(0, 100, 10))  # each page exactly once
+    assert gate.peak == 4  # then four at a time
 
 
-async def test_a_list_never_read_costs_no_page_past_its_end() -> None:
+async def test_a_list_costs_no_page_past_its_end() -> None:
     upstream = Upstream("query", [{"id": str(i)} for i in range(25)])
-    got = await collect(upstream, OffsetPaging(max_page=10), Call("GET", "https://h/x"), want=100, sizes=Sizes())
+    got = await collect(upstream, OffsetPaging(max_page=10), Call("GET", "https://h/x"), want=100)
     assert [int(c.params["offset"]) for c in upstream.calls] == [0, 10, 20]
     assert [i["id"] for i in got.items] == [str(i) for i in range(25)] and got.resume_at(25) is None
-
-
-async def test_a_list_that_shrank_drops_the_pages_past_its_new_end() -> None:
-    call = Call("GET", "https://h/x")
-    sizes = Sizes()
-    sizes.put(call, 100)
-    upstream = Upstream("query", [{"id": str(i)} for i in range(25)])
-    got = await collect(upstream, OffsetPaging(max_page=10), call, want=100, sizes=sizes)
-    assert sorted(int(c.params["offset"]) for c in upstream.calls) == [0, 10, 20, 30]  # 30: past the end
-    assert [i["id"] for i in got.items] == [str(i) for i in range(25)]  # nothing from it kept
-    assert got.total == 25 and got.resume_at(25) is None and sizes.get(call) == 25
-
-
-async def test_a_list_that_grew_is_read_to_its_new_end() -> None:
-    sizes = Sizes()
-    call = Call("GET", "https://h/x")
-    sizes.put(call, 15)
-    upstream = Upstream("query", [{"id": str(i)} for i in range(47)])
-    got = await collect(upstream, OffsetPaging(max_page=10), call, want=100, sizes=sizes)
-    assert [i["id"] for i in got.items] == [str(i) for i in range(47)] and sizes.get(call) == 47
 
 
 @pytest.mark.parametrize("style", ["no-total", "bare"])
@@ -222,7 +193,7 @@ async def test_speculative_pages_without_a_total(style: str) -> None:
     """No total to stop at: pages are kept while full, then followed; a short page ends the list."""
     paging: Any = BareArrayPaging(max_page=5) if style == "bare" else OffsetPaging(max_page=5)
     upstream = Upstream(style)
-    got = await collect(upstream, paging, Call("GET", "https://h/x"), want=50, sizes=Sizes())
+    got = await collect(upstream, paging, Call("GET", "https://h/x"), want=50)
     assert [i["id"] for i in got.items] == [i["id"] for i in ITEMS] and got.resume_at(23) is None
     offsets = [int(c.params["offset"]) for c in upstream.calls]
     assert len(offsets) == len(set(offsets))
@@ -236,20 +207,12 @@ async def test_a_failed_page_raises_its_own_error_not_a_group() -> None:
             raise NotFound("Not found (404): gone.")
         return await upstream(call)
 
-    sizes = Sizes()
-    sizes.put(Call("GET", "https://h/x"), 100)  # so that page 20 goes out in the first batch, beside page 0
-    with pytest.raises(NotFound, match="gone"):
-        await collect(flaky, OffsetPaging(max_page=10), Call("GET", "https://h/x"), want=100, sizes=sizes)
-    with pytest.raises(NotFound, match="gone"):  # and in the batch that follows the first page
-        await collect(flaky, OffsetPaging(max_page=10), Call("GET", "https://h/x"), want=100, sizes=Sizes())
+    with pytest.raises(NotFound, match="gone"):  # from the batch that follows the first page
+        await collect(flaky, OffsetPaging(max_page=10), Call("GET", "https://h/x"), want=100)
 
 
 async def test_concurrency_is_never_exceeded() -> None:
     upstream = Upstream("query", [{"id": str(i)} for i in range(100)])
-    gate = Gate(upstream, opens_at=3)
-    sizes = Sizes()
-    sizes.put(Call("GET", "https://h/x"), 100)
-    got = await collect(
-        gate, OffsetPaging(max_page=10), Call("GET", "https://h/x"), want=100, concurrency=3, sizes=sizes
-    )
+    gate = Gate(upstream, opens_at=1)
+    got = await collect(gate, OffsetPaging(max_page=10), Call("GET", "https://h/x"), want=100, concurrency=3)
     assert gate.peak == 3 and len(got.items) == 100

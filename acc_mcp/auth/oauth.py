@@ -106,8 +106,7 @@ class OAuthClient:
         )
 
     async def refresh(self, refresh_token: str) -> TokenSet:
-        tokens = await self._token("refresh", grant_type="refresh_token", refresh_token=refresh_token)
-        return tokens
+        return await self._token("refresh", grant_type="refresh_token", refresh_token=refresh_token)
 
     async def client_credentials(self) -> TokenSet:
         if self.public:

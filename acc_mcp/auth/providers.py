@@ -51,7 +51,7 @@ class _Renewing:
             current = self._current
             if current is not None and current.access_token != stale and current.fresh(self.clock()):
                 return current  # another task renewed while this one waited
-            self._current = None
+            self._current = None  # stale either way: if renewing fails, the next call tries again
             self._current = await self._obtain(stale, force)
             return self._current
 

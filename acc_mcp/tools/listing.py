@@ -18,7 +18,7 @@ from ..errors import InvalidInput
 from ..paging import Call, Paging, collect, decode_cursor, encode_cursor, fingerprint
 from ..render import PREFIX, Row, ShortId, compact, plain, render_list, render_record, structured_size
 from .base import Param, ToolOutput
-from .runtime import Runtime
+from .runtime import UUID, Runtime
 
 # Parameter text is paid for in every prompt, once per tool that has the parameter: keep it short (and
 # ASCII: JSON escapes anything else into several tokens).
@@ -176,7 +176,6 @@ async def run_record(
 
 # --- short ids -----------------------------------------------------------------------------------
 
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _PREFIX = re.compile(r"^[A-Za-z0-9._:-]{4,}$")
 """What may be (the start of) an id: four characters or more, no spaces."""
 _REMEMBERED = 5000
@@ -212,7 +211,7 @@ async def resolve_id(
     lists); an unknown or ambiguous value is an error that says which tool shows the ids (`lister`).
     """
     text = value.strip().removeprefix("b.")
-    if _UUID.match(text):
+    if UUID.match(text):
         return text
     low = text.lower()
     prefix = bool(_PREFIX.match(text))

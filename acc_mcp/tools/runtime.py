@@ -22,7 +22,7 @@ from ..config import Settings
 from ..errors import InvalidInput
 from ..paging import BareArrayPaging, Call, OffsetPaging, collect
 
-_UUID = re.compile(r"^(b\.)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID = re.compile(r"^(b\.)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 CACHE_SECONDS = 300.0
 
 
@@ -99,7 +99,7 @@ class Runtime:
     async def project_id(self, value: str) -> str:
         """A project id from an id (with or without `b.`) or from (part of) its name or job number."""
         value = value.strip()
-        if _UUID.match(value):
+        if UUID.match(value):
             return value.removeprefix("b.")
         needle = value.lower()
         projects = await self.projects()
