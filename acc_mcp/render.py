@@ -22,16 +22,9 @@ from datetime import date, datetime
 from typing import Any
 
 Row = dict[str, Any]
-BARE_KEYS = frozenset({"title", "name", "status", "text", "company", "role", "city", "taken", "schedule", "services"})
-"""Keys whose values speak for themselves in a line; every other key is written as `key value`."""
-JOINED_KEYS = frozenset({"by"})
-"""Keys that join the field before them instead of standing apart: "Nov 2 by Wei Chen"."""
-ECHO_KEYS = frozenset({"schedule", "services"})
-"""Descriptive keys a line leaves out when every word of the value is already in the item's name
-("Weekly issues + RFIs extract" needs no "· weekly · issues, rfis"); the structured copy keeps them."""
+Roles = Mapping[str, str]
+"""A row key's role in a line (see `acc_mcp.views`): number, lead, bare, keyed (the default), joined, echo."""
 _WORDS = re.compile(r"[a-z0-9]+")
-LEAD_KEYS = frozenset({"#", "id"})
-"""Keys that, first in a row, lead the line joined to the next field by a space: "#42 Door missing a screw"."""
 PREFIX = 8
 """Characters of an id shown in a list line: unique in practice, and a quarter of a UUID's tokens."""
 
@@ -109,26 +102,29 @@ def fmt_value(value: Any, *, whole: bool = False) -> str:
     return str(value)
 
 
-def line(row: Row, leave_out: str | None = None) -> str:
+def line(row: Row, roles: Roles, leave_out: str | None = None) -> str:
     """One row as a line: `#7 Door missing a screw · open · assignee Wei Chen` (without key `leave_out`)."""
     parts: list[str] = []
     lead = ""
-    echo = not ECHO_KEYS.isdisjoint(row)
-    named = set(_WORDS.findall(str(row.get("name") or row.get("title") or "").lower())) if echo else set()
+    named: set[str] = set()
+    if "echo" in roles.values():
+        first_bare = next((row[k] for k in row if roles.get(k) == "bare"), "")
+        named = set(_WORDS.findall(str(first_bare).lower()))
     for key, value in row.items():
         if key == leave_out:
             continue
         text = fmt_value(value)
-        if echo and key in ECHO_KEYS and named.issuperset(_WORDS.findall(text.lower())):
+        role = roles.get(key, "keyed")
+        if role == "echo" and named.issuperset(_WORDS.findall(text.lower())):
             continue
-        if key in LEAD_KEYS and not parts:
-            lead += f"#{text} " if key == "#" else f"{text} "
+        if role in ("number", "lead") and not parts:
+            lead += f"#{text} " if role == "number" else f"{text} "
             continue
         if lead:
             text, lead = lead + text, ""
-        if key in JOINED_KEYS and parts:
+        if role == "joined" and parts:
             parts[-1] += f" {key} {text}"
-        elif key in BARE_KEYS:
+        elif role in ("bare", "echo"):
             parts.append(text)
         else:
             parts.append(f"{key} {text}")
@@ -181,6 +177,7 @@ def render_list(
     header: str,
     rows: Iterable[Row],
     *,
+    roles: Roles,
     budget: int,
     footer: Callable[[int], str | None],
     group: str | None = None,
@@ -203,8 +200,8 @@ def render_list(
         heading = ""
         if group and value is not None:
             key = str(value)
-            heading = headings.get(key) or headings.setdefault(key, f"{line({group: value})}:")
-        text = line(row, group if heading else None)
+            heading = headings.get(key) or headings.setdefault(key, f"{line({group: value}, roles)}:")
+        text = line(row, roles, group if heading else None)
         cost = estimate_tokens(text) + 1 + (estimate_tokens(heading) + 1 if heading not in groups else 0)
         if used + cost + reserve > budget:
             break
@@ -220,12 +217,13 @@ def render_list(
     return Rendered("\n".join(lines), shown)
 
 
-def render_record(header: str, row: Row, *, budget: int) -> str:
-    """A single record: one `key: value` line per field, long text cut to fit the budget."""
+def render_record(header: str, row: Row, *, roles: Roles, budget: int, note: str | None = None) -> str:
+    """A single record: one `key: value` line per field, long text cut to fit the budget, then `note`."""
     lines = [header]
+    budget -= estimate_tokens(note or "") + 1
     used = estimate_tokens(header)
     for key, value in row.items():
-        if key == "#":
+        if roles.get(key) == "number":
             continue  # the header already names the record by its number
         text = f"{key}: {fmt_value(value, whole=True)}"
         cost = estimate_tokens(text) + 1
@@ -237,6 +235,8 @@ def render_record(header: str, row: Row, *, budget: int) -> str:
             break
         lines.append(text)
         used += cost
+    if note:
+        lines.append(note)
     return "\n".join(lines)
 
 

@@ -18,6 +18,10 @@ from acc_mcp.render import (
 )
 
 CURSOR = "x" * 60
+ISSUE = {"#": "number", "title": "bare", "status": "bare"}
+PHOTO = {"id": "lead", "title": "bare", "taken": "bare", "by": "joined"}
+JOB = {"id": "lead", "status": "bare"}
+REQUEST = {"name": "bare", "schedule": "echo", "services": "echo"}
 
 
 def _rows(n: int, rng: random.Random) -> list[dict[str, object]]:
@@ -36,6 +40,7 @@ def test_budget_never_exceeded_and_truncation_line_present() -> None:
             out = render_list(
                 "Header.",
                 rows,
+                roles=ISSUE,
                 budget=budget,
                 footer=lambda shown, total=n: f'More: cursor="{CURSOR}"' if shown < total else None,
             )
@@ -49,19 +54,21 @@ def test_line_format_and_compact() -> None:
     row = compact(
         {"#": 7, "title": "Door missing a screw", "status": "open", "assignee": "Wei Chen", "due": None, "tags": []}
     )
-    assert line(row) == "#7 Door missing a screw · open · assignee Wei Chen"
+    assert line(row, ISSUE) == "#7 Door missing a screw · open · assignee Wei Chen"
 
 
 def test_record_cut_to_budget() -> None:
-    text = render_record("Issue #1", {"title": "x", "description": "word " * 5000}, budget=300)
+    text = render_record("Issue #1", {"title": "x", "description": "word " * 5000}, roles=ISSUE, budget=300)
     assert estimate_tokens(text) <= 300 and "[cut]" in text
+    noted = render_record("Issue #1", {"description": "word " * 5000}, roles={}, budget=300, note="Then do this.")
+    assert estimate_tokens(noted) <= 300 and noted.endswith("\nThen do this.")
 
 
 def test_short_id_in_lines_whole_in_records_and_structured() -> None:
     uid = "00a4bdc8-16f7-407d-90f8-85892ddc70cc"
     row = {"id": ShortId(uid, "photo"), "title": "Crane pick", "taken": Day(date(2026, 11, 2)), "by": "Aisha Rahman"}
-    assert line(row) == "00a4bdc8 Crane pick · Nov 2 by Aisha Rahman"
-    assert f"id: {uid}" in render_record("Photo", row, budget=500)
+    assert line(row, PHOTO) == "00a4bdc8 Crane pick · Nov 2 by Aisha Rahman"
+    assert f"id: {uid}" in render_record("Photo", row, roles=PHOTO, budget=500)
     assert plain(row) == {"id": uid, "title": "Crane pick", "taken": "2026-11-02", "by": "Aisha Rahman"}
     labelled = ShortId(uid, "request", "Weekly extract")
     assert str(labelled) == "Weekly extract (00a4bdc8)" and plain([labelled]) == [uid]
@@ -83,7 +90,7 @@ def test_grouped_lines_share_a_heading_and_keep_which_rows_are_shown() -> None:
         {"id": ShortId("c9d0e1f2-0", "job"), "status": "complete", "request": ShortId("r1", "request", "Weekly")},
         {"id": ShortId("99999999-0", "job"), "status": "queued"},
     ]
-    out = render_list("4 jobs in all.", rows, budget=1000, footer=lambda _n: None, group="request")
+    out = render_list("4 jobs in all.", rows, roles=JOB, budget=1000, footer=lambda _n: None, group="request")
     assert out.text.splitlines() == [
         "4 jobs in all.",
         "99999999 queued",  # rows without the key come first, under no heading
@@ -94,13 +101,14 @@ def test_grouped_lines_share_a_heading_and_keep_which_rows_are_shown() -> None:
         "e5f6a7b8 failed",
     ]
     # Cut by the budget: still the first rows, whatever their group.
-    small = render_list("4 jobs in all.", rows, budget=45, footer=lambda _n: None, group="request")
+    small = render_list("4 jobs in all.", rows, roles=JOB, budget=45, footer=lambda _n: None, group="request")
     assert small.shown == 2 and "e5f6a7b8" in small.text and "c9d0e1f2" not in small.text
 
 
 def test_a_descriptive_field_that_only_repeats_the_name_is_left_out_of_the_line() -> None:
     weekly = {"name": "Weekly issues + RFIs extract", "schedule": "weekly", "services": ["issues", "rfis"]}
-    assert line(weekly) == "Weekly issues + RFIs extract"
+    assert line(weekly, REQUEST) == "Weekly issues + RFIs extract"
     monthly = {"name": "Weekly issues extract", "schedule": "monthly", "services": ["issues", "rfis"]}
-    assert line(monthly) == "Weekly issues extract · monthly · issues, rfis"  # anything new is written whole
-    assert line({"title": "Door left open", "status": "open"}) == "Door left open · open"  # never the status
+    assert line(monthly, REQUEST) == "Weekly issues extract · monthly · issues, rfis"  # anything new is written whole
+    assert line({"title": "Door left open", "status": "open"}, ISSUE) == "Door left open · open"  # never the status
+    assert line({"#": 3, "title": "x"}, {}) == "# 3 · title x"  # roles come from the view, not the key

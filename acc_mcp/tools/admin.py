@@ -2,138 +2,114 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
-from ..paging import Call, OffsetPaging
-from ..render import Row
-from .base import Param, ToolOutput, ToolSpec
-from .listing import CURSOR, NAME, PROJECT, ViewContext, limit_param, run_list, run_record
-from .runtime import Runtime
+from ..views import F, Record, View
+from .base import Param
+from .listing import NAME
+from .spec import GetSpec, ListSpec, tools
 
-ADMIN = "/construction/admin/v1"
-PROJECTS = f"{ADMIN}/accounts/{{account}}/projects"
-
-
-def project_row(p: dict[str, Any], ctx: ViewContext) -> Row:
-    # No id: every tool takes the project by name or job number, and a UUID costs ~20 tokens a line.
-    return {
-        "name": p.get("name"),
-        "status": p.get("status"),
-        "job": p.get("jobNumber"),
-        "city": p.get("city"),
-    }
+# No ids in list lines: every tool takes a project by name or job number, and a person by name; a UUID costs
+# ~20 tokens a line.
+PROJECT = View(
+    F("name", role="bare"),
+    F("status", role="bare"),
+    F("job", "jobNumber"),
+    F("city", role="bare"),
+)
 
 
-def project_detail(p: dict[str, Any], ctx: ViewContext) -> Row:
+def _value(p: Record) -> str | None:
     value = p.get("projectValue") or {}
-    return {
-        **project_row(p, ctx),
-        "type": p.get("type"),
-        "id": p.get("id"),
-        "phase": p.get("currentPhase"),
-        "start": p.get("startDate"),
-        "end": p.get("endDate"),
-        "value": f"{value.get('value'):,} {value.get('currency', '')}".strip() if value.get("value") else None,
-        "members": p.get("memberCount"),
-        "companies": p.get("companyCount"),
-        "products": [pr.get("key") for pr in p.get("products", []) if pr.get("status") == "active"],
-        "address": ", ".join(
-            str(p[k]) for k in ("addressLine1", "city", "stateOrProvince", "postalCode", "country") if p.get(k)
-        ),
-        "timezone": p.get("timezone"),
-        "construction": p.get("constructionType"),
-        "delivery": p.get("deliveryMethod"),
-    }
+    return f"{value.get('value'):,} {value.get('currency', '')}".strip() if value.get("value") else None
 
 
-def member_row(u: dict[str, Any], ctx: ViewContext) -> Row:
-    # No id: people are named wherever a tool takes one (assignee="Wei Chen").
-    return {
-        "name": u.get("name"),
-        "status": u.get("status"),
-        "company": u.get("companyName"),
-        "role": ", ".join(r.get("name", "") for r in u.get("roles") or []) or u.get("jobTitle"),
-    }
-
-
-def member_contact_row(u: dict[str, Any], ctx: ViewContext) -> Row:
-    """When the model looks for someone by name, it usually wants to reach them: add the email."""
-    return {**member_row(u, ctx), "email": u.get("email")}
-
-
-async def list_projects(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
-    account = await rt.account_id()
-    params: dict[str, Any] = {
-        "filter[name]": args.get("name"),
-        "filter[status]": args.get("status"),
-        "sort": "name",
-        "fields": "name,status,jobNumber,city",
-    }
-    call = Call("GET", rt.client.url(PROJECTS, account=account), params)
-    return await run_list(
-        rt, args, tool="list_projects", paging=OffsetPaging(max_page=200), call=call, view=project_row, noun="projects"
+def _address(p: Record) -> str:
+    return ", ".join(
+        str(p[k]) for k in ("addressLine1", "city", "stateOrProvince", "postalCode", "country") if p.get(k)
     )
 
 
-async def get_project(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
-    project_id = await rt.project_id(args["project"])
-    record = await rt.client.get(rt.client.url(f"{ADMIN}/projects/{{p}}", p=project_id))
-    return await run_record(rt, record, header=f"Project {record.get('name')}", view=project_detail)
+PROJECT_DETAIL = PROJECT.extend(
+    F("type"),
+    F("id"),
+    F("phase", "currentPhase"),
+    F("start", "startDate"),
+    F("end", "endDate"),
+    F("value", lambda p, _: _value(p)),
+    F("members", "memberCount"),
+    F("companies", "companyCount"),
+    F("products", lambda p, _: [pr.get("key") for pr in p.get("products", []) if pr.get("status") == "active"]),
+    F("address", lambda p, _: _address(p)),
+    F("timezone"),
+    F("construction", "constructionType"),
+    F("delivery", "deliveryMethod"),
+)
 
 
-async def list_project_users(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
-    project_id = await rt.project_id(args["project"])
-    params = {"filter[name]": args.get("name"), "filter[companyName]": args.get("company"), "sort": "name"}
-    call = Call("GET", rt.client.url(f"{ADMIN}/projects/{{p}}/users", p=project_id), params)
-    return await run_list(
-        rt,
-        args,
-        tool="list_project_users",
-        paging=OffsetPaging(max_page=200),
-        call=call,
-        view=member_contact_row if args.get("name") else member_row,
-        noun="project members",
-    )
+def _roles(u: Record) -> Any:
+    return ", ".join(r.get("name", "") for r in u.get("roles") or []) or u.get("jobTitle")
 
 
-TOOLS = [
-    ToolSpec(
+MEMBER = View(
+    F("name", role="bare"),
+    F("status", role="bare"),
+    F("company", "companyName", "bare"),
+    F("role", lambda u, _: _roles(u), "bare"),
+)
+MEMBER_CONTACT = MEMBER.extend(F("email"))
+"""When the model looks for someone by name, it usually wants to reach them: add the email."""
+FIND_PROJECT = "Call list_projects to find the project id."
+
+TOOLS = tools(
+    ListSpec(
         name="list_projects",
         description="The account's projects.",
         toolset="admin",
         default=True,
+        endpoint="admin.projects.list",
+        view=PROJECT,
+        noun="projects",
         params=[
-            NAME,
-            Param("status", Literal["active", "pending", "archived", "suspended"] | None, "Only this status.", None),
-            limit_param(50),
-            CURSOR,
+            replace(NAME, to="filter[name]"),
+            Param(
+                "status",
+                Literal["active", "pending", "archived", "suspended"] | None,
+                "Only this status.",
+                None,
+                to="filter[status]",
+            ),
         ],
-        run=list_projects,
-        endpoints=["GET /construction/admin/v1/accounts/{accountId}/projects"],
+        fixed={"sort": "name", "fields": "name,status,jobNumber,city"},
+        limit=50,
+        not_found="Check ACC_ACCOUNT_ID.",
     ),
-    ToolSpec(
+    GetSpec(
         name="get_project",
         description="One project's details: id, dates, value, address.",
         toolset="admin",
-        params=[PROJECT],
-        run=get_project,
-        endpoints=["GET /construction/admin/v1/projects/{projectId}"],
-        not_found="Call list_projects to find the project id.",
+        endpoint="admin.projects.get",
+        view=PROJECT_DETAIL,
+        header=lambda p: f"Project {p.get('name')}",
+        full=False,
+        not_found=FIND_PROJECT,
     ),
-    ToolSpec(
+    ListSpec(
         name="list_project_users",
         description="People on a project: status, company, role; email when filtered by name.",
         toolset="admin",
         default=True,
+        endpoint="admin.project_users.list",
+        view=MEMBER,
+        views={"name": MEMBER_CONTACT},
+        noun="project members",
         params=[
-            PROJECT,
-            NAME,
-            Param("company", str | None, "Company name contains.", None),
-            limit_param(50),
-            CURSOR,
+            replace(NAME, to="filter[name]"),
+            Param("company", str | None, "Company name contains.", None, to="filter[companyName]"),
         ],
-        run=list_project_users,
-        endpoints=["GET /construction/admin/v1/projects/{projectId}/users"],
-        not_found="Call list_projects to find the project id.",
+        fixed={"sort": "name"},
+        limit=50,
+        not_found=FIND_PROJECT,
     ),
-]
+)

@@ -1,10 +1,11 @@
-"""What a tool is: a declarative spec, and how the spec becomes an MCP tool.
+"""What a tool is, and how it becomes an MCP tool.
 
-A family module lists `ToolSpec`s. Each spec names its parameters (type, description, default), the ACC
-endpoint(s) it calls, its toolset and whether it writes; `run` does the work with a `Runtime` and the
-validated arguments and returns a `ToolOutput`. `as_function` gives the SDK a function whose signature
-is built from the parameters, so the SDK validates arguments and publishes the JSON schema; `AccError`s
-become `ToolError` text the model can act on.
+A `ToolSpec` names the tool's parameters (type, description, default, and where each goes upstream), the
+registry endpoints it calls, its toolset and whether it writes; `run` does the work with a `Runtime` and the
+validated arguments and returns a `ToolOutput`. Family modules rarely write a ToolSpec by hand: `ListSpec`
+and `GetSpec` (tools/spec.py) build one with a generic `run`. `as_function` gives the SDK a function whose
+signature is built from the parameters, so the SDK validates arguments and publishes the JSON schema;
+`AccError`s become `ToolError` text the model can act on.
 """
 
 from __future__ import annotations
@@ -20,12 +21,24 @@ from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
 from pydantic import Field
 
 from ..auth.providers import request_token
+from ..endpoints import endpoint
 from ..errors import AccError, NotFound
 
 if TYPE_CHECKING:
-    from .runtime import Runtime
+    from .runtime import Runtime, Scope
 
 REQUIRED: Any = inspect.Parameter.empty
+SPREAD = "*"
+"""A `Param.to` whose converter returns several upstream keys at once (a dict)."""
+
+
+@dataclass(frozen=True)
+class Via:
+    """How a tool argument becomes an upstream value (`convert(rt, scope, param name, value)`), and the
+    registry endpoints that takes (a name lookup, say)."""
+
+    convert: Callable[[Runtime, Scope, str, Any], Awaitable[Any]]
+    calls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,10 @@ class Param:
     type: Any
     description: str
     default: Any = REQUIRED
+    to: str | None = None
+    """Where the value goes upstream: a query key (`filter[status]`), a body path for a POST (`filter.status`),
+    a path placeholder (`{requestId}`), or SPREAD. None: the tool reads it itself."""
+    via: Via | None = None
 
 
 @dataclass
@@ -55,14 +72,19 @@ class ToolSpec:
     toolset: str
     params: Sequence[Param]
     run: Run
-    endpoints: Sequence[str]
-    """"METHOD /path" of each ACC endpoint the tool calls (shown by `acc-mcp tools`)."""
+    calls: Sequence[str]
+    """Registry keys of every endpoint the tool may call, name lookups included."""
     default: bool = False
     """Part of the `default` toolset."""
     write: bool = False
     destructive: bool = False
     not_found: str = "Check the ids you passed."
     """What to do after a 404: which lookup tool finds valid ids."""
+
+    @property
+    def endpoints(self) -> list[str]:
+        """ "METHOD /path" of each ACC endpoint the tool calls (shown by `acc-mcp tools`)."""
+        return [str(endpoint(key)) for key in self.calls]
 
     @property
     def annotations(self) -> ToolAnnotations:

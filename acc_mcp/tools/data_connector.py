@@ -16,13 +16,15 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from ..errors import InvalidInput
-from ..paging import Call, OffsetPaging, collect
-from ..render import Row, ShortId, plain, render_record, short_day
+from ..render import ShortId, short_day
+from ..views import F, Record, View, ViewContext
 from .base import Param, ToolOutput, ToolSpec
-from .listing import CURSOR, ViewContext, check_date, remember_ids, resolve_id, run_list
-from .runtime import Runtime
+from .listing import check_date, run_record
+from .lookups import Names, listing
+from .refs import Finder, Ref, remember_ids, via_ref
+from .runtime import Runtime, Scope
+from .spec import ListSpec, tools
 
-BASE = "/data-connector/v1/accounts/{account}"
 SERVICE_GROUPS = (
     "all",
     "activities",
@@ -53,64 +55,68 @@ DUPLICATE_WINDOW = 600.0
 LIMIT_NOTE = "Each job counts against Data Connector's limit of 24 jobs per 24 hours (per account and per user)."
 
 
-PAGING = OffsetPaging(max_page=100)
 _EVERY = {"DAY": "daily", "WEEK": "weekly", "MONTH": "monthly", "YEAR": "yearly"}
+NEWEST = {"sort": "desc", "sortFields": "createdAt"}
 
 
-def _schedule(r: dict[str, Any]) -> str:
+def _schedule(r: Record) -> str:
     unit, every = str(r.get("scheduleInterval")), r.get("reoccuringInterval") or 1
     if unit == "ONE_TIME":
         return "once"
     return _EVERY.get(unit, unit.lower()) if every == 1 else f"every {every} {unit.lower()}s"
 
 
-def _request_row(r: dict[str, Any], ctx: ViewContext) -> Row:
-    # Active is the usual case: only the exception is written (and kept in the structured copy).
-    return {
-        "id": ShortId(str(r.get("id")), "request"),
-        "name": r.get("description"),
-        "status": None if r.get("isActive") else "inactive",
-        "schedule": _schedule(r),
-        "services": ["all services"] if r.get("serviceGroups") == ["all"] else r.get("serviceGroups"),
-    }
+# Active is the usual case: only the exception is written (and kept in the structured copy).
+REQUEST = View(
+    F("id", lambda r, _: ShortId(str(r.get("id")), "request"), "lead"),
+    F("name", "description", "bare"),
+    F("status", lambda r, _: None if r.get("isActive") else "inactive", "bare"),
+    F("schedule", lambda r, _: _schedule(r), "echo"),
+    F(
+        "services",
+        lambda r, _: ["all services"] if r.get("serviceGroups") == ["all"] else r.get("serviceGroups"),
+        "echo",
+    ),
+)
+REQUEST_DETAIL = REQUEST.extend(
+    F("status", lambda r, _: "active" if r.get("isActive") else "inactive", "bare"),
+    F("from", lambda r, ctx: short_day(r.get("effectiveFrom"), ctx.today)),
+    F(
+        "to",
+        lambda r, ctx: short_day(r.get("effectiveTo"), ctx.today) if r.get("scheduleInterval") != "ONE_TIME" else None,
+    ),
+    F("projects"),
+)
 
 
-def _request_detail(r: dict[str, Any], ctx: ViewContext) -> Row:
-    recurring = r.get("scheduleInterval") != "ONE_TIME"
-    return {
-        **_request_row(r, ctx),
-        "status": "active" if r.get("isActive") else "inactive",
-        "from": short_day(r.get("effectiveFrom"), ctx.today),
-        "to": short_day(r.get("effectiveTo"), ctx.today) if recurring else None,
-    }
-
-
-def _job_row(j: dict[str, Any], ctx: ViewContext) -> Row:
+def _job_status(j: Record) -> Any:
     status, completion = j.get("status"), j.get("completionStatus")
-    request = str(j.get("requestId"))
-    return {
-        "id": ShortId(str(j.get("id")), "job"),
-        "status": f"{status}, {completion}" if completion not in (None, "success") else status,
-        "started": short_day(j.get("startedAt") or j.get("createdAt"), ctx.today),
-        "request": ShortId(request, "request", ctx.names.get(request)),
-    }
+    return f"{status}, {completion}" if completion not in (None, "success") else status
 
 
-async def requests(rt: Runtime, account: str) -> list[dict[str, Any]]:
-    """The account's requests, newest first (a short list: a few per team, each one schedules many jobs)."""
-    call = Call("GET", rt.client.url(f"{BASE}/requests", account=account), {"sort": "desc", "sortFields": "createdAt"})
-    return (await collect(rt.fetch, PAGING, call, want=1000)).items
+JOB = View(
+    F("id", lambda j, _: ShortId(str(j.get("id")), "job"), "lead"),
+    F("status", lambda j, _: _job_status(j), "bare"),
+    F("started", lambda j, ctx: short_day(j.get("startedAt") or j.get("createdAt"), ctx.today)),
+    F("request", lambda j, ctx: ShortId(str(j.get("requestId")), "request", ctx.names.get(str(j.get("requestId"))))),
+)
 
 
-async def request_id(rt: Runtime, value: str, known: list[dict[str, Any]]) -> str:
-    """A request id from the id, the prefix a list showed, or part of its description."""
+async def _request_names(rt: Runtime, scope: Scope) -> dict[str, str]:
+    known = await listing(rt, "dc.requests.list", scope, params=NEWEST, want=1000, optional=True)
+    return {str(r.get("id")): str(r.get("description")) for r in known if r.get("description")}
 
-    async def listing() -> list[dict[str, Any]]:
-        return known
 
-    return await resolve_id(
-        rt, value, kind="request", listing=listing, lister="list_data_connector_requests", name_key="description"
-    )
+REQUEST_NAMES = Names(("dc.requests.list",), _request_names)
+"""Request ids → descriptions: a job line names the request it ran for."""
+REQUEST_REF = Ref(
+    kind="request",
+    placeholder="requestId",
+    lister="list_data_connector_requests",
+    prefix=Finder("dc.requests.list", "id", fixed=NEWEST),
+    name=Finder("dc.requests.list", "description", fixed=NEWEST),
+    label=lambda r: f"{str(r.get('id'))[:13]} {r.get('description') or ''}".strip(),
+)
 
 
 def _iso(name: str, value: str) -> str:
@@ -172,63 +178,24 @@ async def create_request(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
             f"An identical request was created {int(time.monotonic() - previous[0])} s ago (id {previous[1]}). "
             "Not creating it again. If a second one is really wanted, call again with allow_duplicate=true."
         )
-    created = await rt.client.request(
-        "POST", rt.client.url(f"{BASE}/requests", account=account), json=body, idempotent=False
-    )
+    created = await rt.write(rt.call("dc.requests.create", Scope(account=account), json=body))
     recent[key.hexdigest()] = (time.monotonic(), str(created.get("id")))
-    row = _request_detail(created, ViewContext({}, rt.today()))
-    row["projects"] = len(project_ids) or "all the account's projects you can see"
-    remember_ids(rt, [row])
-    text = render_record("Created Data Connector request.", row, budget=rt.settings.max_result_tokens)
+    created = {**created, "projects": len(project_ids) or "all the account's projects you can see"}
+    ctx = ViewContext({}, rt.today())
+    remember_ids(rt, [REQUEST_DETAIL(created, ctx)])
     runs = (
         "once"
         if body["scheduleInterval"] == "ONE_TIME"
         else f"from {body['effectiveFrom'][:10]} to {body['effectiveTo'][:10]}"
     )
-    text += (
-        f"\nIt runs {runs}; the first job starts at {body['effectiveFrom'][:16].replace('T', ' ')} UTC or now if "
+    note = (
+        f"It runs {runs}; the first job starts at {body['effectiveFrom'][:16].replace('T', ' ')} UTC or now if "
         f"that has passed. {LIMIT_NOTE} Follow it with list_data_connector_jobs(request='{created.get('id')}')."
     )
-    return ToolOutput(text, plain(row))
+    return await run_record(rt, created, header="Created Data Connector request.", view=REQUEST_DETAIL, note=note)
 
 
-async def list_requests(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
-    account = await rt.account_id()
-    call = Call("GET", rt.client.url(f"{BASE}/requests", account=account), {"sort": "desc", "sortFields": "createdAt"})
-    return await run_list(
-        rt,
-        args,
-        tool="list_data_connector_requests",
-        paging=PAGING,
-        call=call,
-        view=_request_row,
-        noun="requests",
-    )
-
-
-async def list_jobs(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
-    account = await rt.account_id()
-    known = await requests(rt, account)
-    if args.get("request"):
-        rid = await request_id(rt, str(args["request"]), known)
-        url = rt.client.url(f"{BASE}/requests/{{r}}/jobs", account=account, r=rid)
-    else:
-        url = rt.client.url(f"{BASE}/jobs", account=account)
-    call = Call("GET", url, {"sort": "desc"})
-    return await run_list(
-        rt,
-        args,
-        tool="list_data_connector_jobs",
-        paging=PAGING,
-        call=call,
-        view=_job_row,
-        noun="jobs",
-        names={str(r.get("id")): str(r.get("description")) for r in known if r.get("description")},
-        group="request",
-    )
-
-
-TOOLS = [
+TOOLS = tools(
     ToolSpec(
         name="create_data_connector_request",
         description=(
@@ -249,31 +216,33 @@ TOOLS = [
             Param("allow_duplicate", bool, "Repeat an identical request.", False),
         ],
         run=create_request,
-        endpoints=["POST /data-connector/v1/accounts/{accountId}/requests"],
+        calls=["dc.requests.create", "admin.projects.list"],
         not_found="Check ACC_ACCOUNT_ID, or call list_projects for project ids.",
     ),
-    ToolSpec(
+    ListSpec(
         name="list_data_connector_requests",
         description="The account's Data Connector requests (scheduled extracts).",
         toolset="data_connector",
-        params=[CURSOR],
-        run=list_requests,
-        endpoints=["GET /data-connector/v1/accounts/{accountId}/requests"],
+        endpoint="dc.requests.list",
+        view=REQUEST,
+        noun="requests",
+        fixed=NEWEST,
+        limit=None,
         not_found="Check ACC_ACCOUNT_ID.",
     ),
-    ToolSpec(
+    ListSpec(
         name="list_data_connector_jobs",
         description="Data Connector jobs (extract runs), newest first.",
         toolset="data_connector",
-        params=[
-            Param("request", str | None, "Request id or name.", None),
-            CURSOR,
-        ],
-        run=list_jobs,
-        endpoints=[
-            "GET /data-connector/v1/accounts/{accountId}/jobs",
-            "GET /data-connector/v1/accounts/{accountId}/requests/{requestId}/jobs",
-        ],
+        endpoint="dc.jobs.list",
+        routes={"request": "dc.request_jobs.list"},
+        view=JOB,
+        noun="jobs",
+        params=[Param("request", str | None, "Request id or name.", None, to="{requestId}", via=via_ref(REQUEST_REF))],
+        fixed={"sort": "desc"},
+        names=(REQUEST_NAMES,),
+        group="request",
+        limit=None,
         not_found="Call list_data_connector_requests for request ids.",
     ),
-]
+)

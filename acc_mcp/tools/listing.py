@@ -1,24 +1,26 @@
-"""The shared machinery of list and get tools: common parameters, argument checks, and the runners.
+"""The shared machinery of list and get tools: common parameters, argument checks, and the two renderers.
 
 `run_list` pages the upstream list from the model's cursor, turns records into rows with the tool's
 view, renders them within the budget, and writes the continuation cursor. `run_record` does the same
-for one record. Family modules only say which endpoint, which parameters map to which filters, and
-which fields matter.
+for one record. Family modules only declare (tools/spec.py) which endpoint, which parameters map to which
+filters, and which fields matter.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 from ..errors import InvalidInput
 from ..paging import Call, Paging, collect, decode_cursor, encode_cursor, fingerprint
-from ..render import PREFIX, Row, ShortId, compact, plain, render_list, render_record, structured_size
-from .base import Param, ToolOutput
-from .runtime import UUID, Runtime
+from ..render import compact, plain, render_list, render_record, structured_size
+from ..views import View, ViewContext, flatten
+from .base import Param, ToolOutput, Via
+from .refs import remember_ids
+from .runtime import Runtime, Scope
 
 # Parameter text is paid for in every prompt, once per tool that has the parameter: keep it short (and
 # ASCII: JSON escapes anything else into several tokens).
@@ -29,29 +31,22 @@ PERSON = "Name or email."
 NAME = Param("name", str | None, "Name contains.", None)
 
 
+def _text(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Quoted = Annotated[str, BeforeValidator(_text)]
+"""A reference as people quote it: `42`, `"#42"`, `"RFI 012"`. The schema says string (cheaper than a union in
+every prompt), and a JSON number is taken as well."""
+
+
 def limit_param(default: int = 25, maximum: int = 200) -> Param:
     return Param("limit", int, f"Max {maximum}.", default)
 
 
-def range_param(name: str) -> Param:
+def range_param(name: str, to: str) -> Param:
     """A date range as ACC writes it, `from..to`; either side may be left empty."""
-    return Param(name, str | None, "YYYY-MM-DD..YYYY-MM-DD, either side optional.", None)
-
-
-@dataclass
-class ViewContext:
-    """What a view needs besides the record: names for ids, and today's date for 'overdue'."""
-
-    names: Mapping[str, str]
-    today: date
-
-    def name(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self.names.get(value, value)
-        return value
-
-
-View = Callable[[dict[str, Any], ViewContext], Row]
+    return Param(name, str | None, "YYYY-MM-DD..YYYY-MM-DD, either side optional.", None, to=to, via=DATE_RANGE)
 
 
 # --- argument checks ---------------------------------------------------------------------------
@@ -70,9 +65,9 @@ def check_date(name: str, value: str) -> str:
     return text
 
 
-def date_range(args: Mapping[str, Any], name: str) -> str | None:
+def date_range(name: str, value: str | None) -> str | None:
     """A `from..to` argument (or one day), checked, as ACC's range filter (`start..end`, `..end`, `day`)."""
-    value = str(args.get(name) or "").strip()
+    value = str(value or "").strip()
     if not value:
         return None
     start, dots, end = value.partition("..")
@@ -85,6 +80,13 @@ def date_range(args: Mapping[str, Any], name: str) -> str | None:
     if start and end and start[:10] > end[:10]:
         raise InvalidInput(f"{name}: {start} is later than {end}.")
     return f"{start}..{end}"
+
+
+async def _date_range(_rt: Runtime, _scope: Scope, name: str, value: Any) -> str | None:
+    return date_range(name, value)
+
+
+DATE_RANGE = Via(_date_range)
 
 
 def check_limit(args: Mapping[str, Any], maximum: int = 200) -> int:
@@ -117,9 +119,9 @@ async def run_list(
     limit = check_limit(args, maximum)
     query = fingerprint(tool, dict(args))
     position, skip, seen = decode_cursor(args["cursor"], query) if args.get("cursor") else (None, 0, 0)
-    got = await collect(rt.fetch, paging, call, start=(position, skip), want=limit)
+    got = await collect(rt.read, paging, call, start=(position, skip), want=limit)
     ctx = ViewContext(names or {}, rt.today())
-    rows = [compact(view(item, ctx)) for item in got.items]
+    rows = [view(item, ctx) for item in got.items]
     total = got.total
     if total is None and not seen and got.tail is None:
         total = len(rows)  # the whole list is in hand
@@ -142,14 +144,16 @@ async def run_list(
 
     # Leave room in the budget for the structured copy of the rows, which clients may also show.
     budget = rt.settings.max_result_tokens
-    rendered = render_list(header, rows, budget=budget, footer=footer, group=group)
+    rendered = render_list(header, rows, roles=view.roles, budget=budget, footer=footer, group=group)
     shown = rendered.shown
     structured: dict[str, Any] = {"items": plain(rows[:shown]), "total": total}
     while shown and structured_size(structured) > budget:
         shown -= 1
         structured["items"] = structured["items"][:shown]
     if shown != rendered.shown:
-        rendered = render_list(header, rows[:shown], budget=budget, footer=lambda _n: footer(shown), group=group)
+        rendered = render_list(
+            header, rows[:shown], roles=view.roles, budget=budget, footer=lambda _n: footer(shown), group=group
+        )
     if cursor := cursor_for(shown):
         structured["cursor"] = cursor
     remember_ids(rt, rows[:shown])
@@ -164,95 +168,12 @@ async def run_record(
     view: View,
     full: bool = False,
     names: Mapping[str, str] | None = None,
+    note: str | None = None,
 ) -> ToolOutput:
-    """One record: the view's fields, or with `full` every non-empty field of the record."""
+    """One record: the view's fields, or with `full` every non-empty field of the record; then `note`."""
     ctx = ViewContext(names or {}, rt.today())
-    row = compact(view(record, ctx))
+    row = view(record, ctx)
     if full:
         row = {**row, **{k: v for k, v in flatten(record).items() if k not in row}}
-    text = render_record(header, row, budget=rt.settings.max_result_tokens)
+    text = render_record(header, row, roles=view.roles, budget=rt.settings.max_result_tokens, note=note)
     return ToolOutput(text, plain(row) if structured_size(row) <= rt.settings.max_result_tokens else None)
-
-
-# --- short ids -----------------------------------------------------------------------------------
-
-_PREFIX = re.compile(r"^[A-Za-z0-9._:-]{4,}$")
-"""What may be (the start of) an id: four characters or more, no spaces."""
-_REMEMBERED = 5000
-"""Ids remembered per kind (the most recent ones shown)."""
-
-
-def remember_ids(rt: Runtime, rows: Iterable[Row]) -> None:
-    """Note every id a list showed by its prefix, so the tool that acts on it can take the prefix back."""
-    memo: dict[str, dict[str, None]] = rt.memo.setdefault("shown-ids", {})
-    for row in rows:
-        for value in row.values():
-            for v in value if isinstance(value, list) else [value]:
-                if isinstance(v, ShortId):
-                    ids = memo.setdefault(v.kind, {})
-                    ids.pop(v.value, None)
-                    ids[v.value] = None
-                    if len(ids) > _REMEMBERED:
-                        del ids[next(iter(ids))]
-
-
-async def resolve_id(
-    rt: Runtime,
-    value: str,
-    *,
-    kind: str,
-    listing: Callable[[], Awaitable[list[dict[str, Any]]]],
-    lister: str,
-    name_key: str | None = None,
-) -> str:
-    """A full id from a full id, the prefix a list showed, or (with `name_key`) part of the record's name.
-
-    Prefixes are looked up among the ids lists have shown, then in `listing()` (the records that tool
-    lists); an unknown or ambiguous value is an error that says which tool shows the ids (`lister`).
-    """
-    text = value.strip().removeprefix("b.")
-    if UUID.match(text):
-        return text
-    low = text.lower()
-    prefix = bool(_PREFIX.match(text))
-    if prefix:
-        shown = [i for i in rt.memo.get("shown-ids", {}).get(kind, {}) if i.lower().startswith(low)]
-        if len(shown) == 1:
-            return str(shown[0])
-    records = await listing()
-    hits = [r for r in records if prefix and str(r.get("id", "")).lower().startswith(low)]
-    if not hits and name_key:
-        named = [r for r in records if low in str(r.get(name_key, "")).lower()]
-        exact = [r for r in named if low == str(r.get(name_key, "")).lower()]
-        hits = exact or named
-    if len(hits) == 1:
-        return str(hits[0]["id"])
-    if not hits:
-        what = f"No {kind} matches {text!r}" if name_key or not prefix else f"No {kind} id starts with {text!r}"
-        raise InvalidInput(f"{what}. Call {lister} to see them; pass the id (its first {PREFIX} characters will do).")
-    options = "; ".join(
-        f"{str(r['id'])[:13]}" + (f" {r.get(name_key)}" if name_key and r.get(name_key) else "") for r in hits[:8]
-    )
-    raise InvalidInput(f"{text!r} matches {len(hits)} {kind}s: {options}. Pass more of the id.")
-
-
-_SECRET_KEYS = ("signedurl", "url", "token", "signature")
-
-
-def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested fields as `a.b` keys, empties and anything link- or credential-like left out."""
-    out: dict[str, Any] = {}
-    for key, value in record.items():
-        name = f"{prefix}{key}"
-        if any(s in key.lower() for s in _SECRET_KEYS):
-            continue
-        if isinstance(value, dict):
-            out.update(flatten(value, f"{name}."))
-        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            out[name] = [
-                ", ".join(f"{k} {v}" for k, v in compact(item).items() if not isinstance(v, dict | list))
-                for item in value[:10]
-            ]
-        elif value not in (None, "", [], {}):
-            out[name] = value
-    return out

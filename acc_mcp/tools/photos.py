@@ -13,141 +13,97 @@ from typing import Any, Literal
 
 from mcp.types import ContentBlock, ImageContent
 
-from ..paging import Call, TokenPaging, collect
-from ..render import Row, ShortId, plain, render_record, short_day, when
-from .base import Param, ToolOutput, ToolSpec
-from .listing import CURSOR, PERSON, PROJECT, ViewContext, date_range, limit_param, range_param, resolve_id, run_list
+from ..render import ShortId, short_day, when
+from ..views import F, View, name_of
+from .base import Param
+from .listing import PERSON, range_param
+from .lookups import PEOPLE, PERSON_LIST
+from .refs import Finder, Ref
 from .runtime import Runtime
+from .spec import GetSpec, ListSpec, tools
 
-BASE = "/construction/photos/v1/projects/{project}"
 MAX_IMAGE_BYTES = 1_500_000
 """Over about 1.5 MB a full-size photo is more context than it is worth; the thumbnail is offered instead."""
 NOT_FOUND = "Call list_projects for the project id, or search_photos for photo ids."
-PAGING = TokenPaging(max_page=50, in_body=True)
-SCAN = 1000
-"""Photos searched for an id prefix that no list in this session has shown (newest first)."""
+NEWEST = {"sort": ["takenAt", "desc"]}
+
+PHOTO = View(
+    F("id", lambda p, _: ShortId(str(p.get("id")), "photo"), "lead"),
+    F("title", role="bare"),
+    F("taken", lambda p, ctx: short_day(p.get("takenAt") or p.get("createdAt"), ctx.today), "bare"),
+    F("by", name_of("createdBy"), "joined"),
+)
+PHOTO_DETAIL = View(
+    F("title"),
+    F("id"),
+    F("taken", lambda p, _: when(p.get("takenAt") or p.get("createdAt"))),
+    F("by", name_of("createdBy")),
+    F("type"),
+    F("description"),
+    F("size", lambda p, _: f"{p['size']:,} bytes" if isinstance(p.get("size"), int) else None),
+    F("location", lambda p, _: f"{p.get('latitude')}, {p.get('longitude')}" if p.get("latitude") else None),
+    F("media", "mediaType"),
+)
+PHOTO_REF = Ref(
+    kind="photo",
+    placeholder="photoId",
+    lister="search_photos",
+    # An id prefix no list in this session has shown is looked for among the newest photos.
+    prefix=Finder("photos.photos.filter", "id", fixed=NEWEST, scan=1000),
+)
 
 
-def _row(p: dict[str, Any], ctx: ViewContext) -> Row:
-    return {
-        "id": ShortId(str(p.get("id")), "photo"),
-        "title": p.get("title"),
-        "taken": short_day(p.get("takenAt") or p.get("createdAt"), ctx.today),
-        "by": ctx.name(p.get("createdBy")),
-    }
-
-
-def _detail(p: dict[str, Any], ctx: ViewContext) -> Row:
-    return {
-        "title": p.get("title"),
-        "id": p.get("id"),
-        "taken": when(p.get("takenAt") or p.get("createdAt")),
-        "by": ctx.name(p.get("createdBy")),
-        "type": p.get("type"),
-        "description": p.get("description"),
-        "size": f"{p['size']:,} bytes" if isinstance(p.get("size"), int) else None,
-        "location": f"{p.get('latitude')}, {p.get('longitude')}" if p.get("latitude") else None,
-        "media": p.get("mediaType"),
-    }
-
-
-async def photo_id(rt: Runtime, project_id: str, value: str) -> str:
-    """A photo id from the id or the prefix search_photos showed."""
-
-    async def newest() -> list[dict[str, Any]]:
-        call = Call(
-            "POST", rt.client.url(f"{BASE}/photos:filter", project=project_id), json={"sort": ["takenAt", "desc"]}
-        )
-        return (await collect(rt.fetch, PAGING, call, want=SCAN)).items
-
-    return await resolve_id(rt, value, kind="photo", listing=newest, lister="search_photos")
-
-
-async def search_photos(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
-    project_id = await rt.project_id(args["project"])
-    flt: dict[str, Any] = {}
-    if args.get("title"):
-        flt["title"] = args["title"]
-    if rng := date_range(args, "taken"):
-        flt["takenAt"] = rng
-    if args.get("taken_by"):
-        flt["createdBy"] = [await rt.user_id(project_id, args["taken_by"])]
-    body: dict[str, Any] = {"sort": ["takenAt", "desc"]}
-    if flt:
-        body["filter"] = flt
-    call = Call("POST", rt.client.url(f"{BASE}/photos:filter", project=project_id), json=body)
-    return await run_list(
-        rt,
-        args,
-        tool="search_photos",
-        paging=PAGING,
-        call=call,
-        view=_row,
-        noun="photos",
-        names=await rt.names(project_id),
-        maximum=100,
-    )
-
-
-async def get_photo(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
-    project_id = await rt.project_id(args["project"])
-    pid = await photo_id(rt, project_id, str(args["photo"]))
-    photo = await rt.client.get(
-        rt.client.url(f"{BASE}/photos/{{photo}}", project=project_id, photo=pid), {"include": "signedUrls"}
-    )
-    ctx = ViewContext(await rt.names(project_id), rt.today())
-    row: Row = {k: v for k, v in _detail(photo, ctx).items() if v}
-    urls = photo.get("signedUrls") or {}
+async def picture(rt: Runtime, photo: dict[str, Any], args: dict[str, Any]) -> tuple[list[ContentBlock], str | None]:
+    """The photo's thumbnail (or full image) as image content, and a note saying what was attached."""
     size = args.get("size", "thumbnail")
-    extra: list[ContentBlock] = []
-    note = None
-    if size != "none":
-        url = urls.get("fileUrl") if size == "full" else urls.get("thumbnailUrl") or urls.get("fileUrl")
-        if not url:
-            note = "ACC returned no download link for this photo."
-        elif size == "full" and isinstance(photo.get("size"), int) and photo["size"] > MAX_IMAGE_BYTES:
-            note = f"The full image ({photo['size']:,} bytes) is over the {MAX_IMAGE_BYTES:,}-byte cap; showing none."
-        else:
-            data, mime = await rt.client.fetch_bytes(url, max_bytes=MAX_IMAGE_BYTES)
-            mime = mime.split(";")[0].strip() if mime.startswith("image/") else "image/jpeg"
-            extra.append(ImageContent(type="image", data=base64.b64encode(data).decode(), mime_type=mime))
-            note = f"Image attached: {size}, {len(data):,} bytes."
-    text = render_record(f"Photo {photo.get('title') or photo.get('id')}", row, budget=rt.settings.max_result_tokens)
-    if note:
-        text += f"\n{note}"
-    return ToolOutput(text, plain(row), extra=extra)
+    if size == "none":
+        return [], None
+    urls = photo.get("signedUrls") or {}
+    url = urls.get("fileUrl") if size == "full" else urls.get("thumbnailUrl") or urls.get("fileUrl")
+    if not url:
+        return [], "ACC returned no download link for this photo."
+    if size == "full" and isinstance(photo.get("size"), int) and photo["size"] > MAX_IMAGE_BYTES:
+        return [], f"The full image ({photo['size']:,} bytes) is over the {MAX_IMAGE_BYTES:,}-byte cap; showing none."
+    data, mime = await rt.client.fetch_bytes(url, max_bytes=MAX_IMAGE_BYTES)
+    mime = mime.split(";")[0].strip() if mime.startswith("image/") else "image/jpeg"
+    image = ImageContent(type="image", data=base64.b64encode(data).decode(), mime_type=mime)
+    return [image], f"Image attached: {size}, {len(data):,} bytes."
 
 
-TOOLS = [
-    ToolSpec(
+TOOLS = tools(
+    ListSpec(
         name="search_photos",
         description="A project's site photos, newest first.",
         toolset="photos",
         default=True,
+        endpoint="photos.photos.filter",
+        view=PHOTO,
+        noun="photos",
         params=[
-            PROJECT,
-            Param("title", str | None, "Title text.", None),
-            range_param("taken"),
-            Param("taken_by", str | None, PERSON, None),
-            limit_param(25, 100),
-            CURSOR,
+            Param("title", str | None, "Title text.", None, to="filter.title"),
+            range_param("taken", "filter.takenAt"),
+            Param("taken_by", str | None, PERSON, None, to="filter.createdBy", via=PERSON_LIST),
         ],
-        run=search_photos,
-        endpoints=["POST /construction/photos/v1/projects/{projectId}/photos:filter"],
+        fixed=NEWEST,
+        names=(PEOPLE,),
+        maximum=100,
         not_found=NOT_FOUND,
     ),
-    ToolSpec(
+    GetSpec(
         name="get_photo",
         description="One photo with its picture.",
         toolset="photos",
         default=True,
-        params=[
-            PROJECT,
-            Param("photo", str, "Id from search_photos."),
-            Param("size", Literal["thumbnail", "full", "none"], "Picture to attach.", "thumbnail"),
-        ],
-        run=get_photo,
-        endpoints=["GET /construction/photos/v1/projects/{projectId}/photos/{photoId}"],
+        endpoint="photos.photos.get",
+        view=PHOTO_DETAIL,
+        header=lambda p: f"Photo {p.get('title') or p.get('id')}",
+        ref=PHOTO_REF,
+        ref_param=Param("photo", str, "Id from search_photos."),
+        params=[Param("size", Literal["thumbnail", "full", "none"], "Picture to attach.", "thumbnail")],
+        fixed={"include": "signedUrls"},
+        names=(PEOPLE,),
+        full=False,
+        attach=picture,
         not_found=NOT_FOUND,
     ),
-]
+)

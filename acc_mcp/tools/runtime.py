@@ -1,15 +1,17 @@
-"""The per-server state tools share: settings, the API client, and small caches of cheap lookups.
+"""The per-server state tools share: settings, the API client, a bounded cache, and the project scope.
 
-Caches hold what a model would otherwise have to ask for again and again: the account id, the project
-list (so a project can be named instead of quoted as a UUID), and each project's member names (so
-assignees read "Wei Chen", not "HWUBNU689CRU"). Entries expire after a few minutes.
+Reads and writes take separate paths: `read` sends a request that is safe to retry (a GET, or a read-only
+POST such as `search:rfis`); `write` sends one that the client retries only when it certainly did not reach
+ACC. The cache keeps successes only, for a few minutes, for a bounded number of keys, keyed by the signed-in
+user too (with per-request tokens, one user's project list is not another's).
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,13 +19,48 @@ from typing import Any
 import anyio
 
 from ..auth.providers import principal
-from ..client import AccClient, clean_id
+from ..client import AccClient
 from ..config import Settings
+from ..endpoints import Endpoint, endpoint
 from ..errors import InvalidInput
-from ..paging import BareArrayPaging, Call, OffsetPaging, collect
+from ..paging import BareArrayPaging, Call, OffsetPaging, Paging, TokenPaging, collect
 
 UUID = re.compile(r"^(b\.)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 CACHE_SECONDS = 300.0
+CACHE_ENTRIES = 512
+"""Bounded: with passthrough one server serves many users, each with their own projects and names."""
+_SCOPE_KEYS = {"projectid": "project", "accountid": "account"}
+
+
+def paging_of(ep: Endpoint, *, page: int | None = None) -> Paging:
+    """The paging strategy for an endpoint's documented style, at its documented page size."""
+    size = page or ep.max_limit or 100
+    if ep.paging in ("offset", "offset-body"):
+        return OffsetPaging(max_page=size, in_body=ep.paging == "offset-body")
+    if ep.paging == "array":
+        return BareArrayPaging(max_page=size)
+    if ep.paging in ("cursor", "cursor-body"):
+        return TokenPaging(max_page=size, in_body=ep.paging == "cursor-body")
+    raise ValueError(f"{ep.key} is not a paged endpoint")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a call's path ids come from: the project and account it is about."""
+
+    project: str | None = None
+    account: str | None = None
+
+    def ids(self, ep: Endpoint, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """Values for every placeholder of `ep`'s path: scope ids by name (`projectId`, `project_id`), then `extra`."""
+        out: dict[str, str] = {}
+        for name in ep.placeholders:
+            scoped = _SCOPE_KEYS.get(name.replace("_", "").lower())
+            value = (extra or {}).get(name) or (getattr(self, scoped) if scoped else None)
+            if value is None:
+                raise ValueError(f"{ep.key}: no value for {{{name}}}")
+            out[name] = value
+        return out
 
 
 @dataclass
@@ -38,33 +75,75 @@ class Runtime:
     client: AccClient
     today: Callable[[], date] = date.today
     _memos: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _cache: dict[str, _Entry] = field(default_factory=dict)
+    _cache: OrderedDict[str, _Entry] = field(default_factory=OrderedDict)
     _locks: dict[str, anyio.Lock] = field(default_factory=dict)
 
-    async def fetch(self, call: Call) -> Any:
-        # The read-only POSTs (search:rfis, photos:filter) are as safe to retry as a GET.
+    # --- requests -------------------------------------------------------------------------------
+
+    def call(
+        self,
+        key: str,
+        scope: Scope,
+        *,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+        ids: Mapping[str, str] | None = None,
+    ) -> Call:
+        """The request for registry endpoint `key`, its path filled from the scope and `ids`."""
+        ep = endpoint(key)
+        return Call(ep.method, self.client.url(ep.path, **scope.ids(ep, ids)), dict(params or {}), json)
+
+    async def read(self, call: Call) -> Any:
+        """A request that changes nothing upstream, so it is retried like a GET."""
         return await self.client.request(call.method, call.path, params=call.params, json=call.json, idempotent=True)
+
+    async def write(self, call: Call) -> Any:
+        """A request that changes something: never retried unless it certainly did not reach ACC."""
+        return await self.client.request(call.method, call.path, params=call.params, json=call.json, idempotent=False)
+
+    async def collect(self, call: Call, key: str, want: int) -> list[dict[str, Any]]:
+        """Up to `want` items of a paged list (all of it when it is shorter)."""
+        return (await collect(self.read, paging_of(endpoint(key)), call, want=want)).items
+
+    # --- memory ---------------------------------------------------------------------------------
 
     @property
     def memo(self) -> dict[str, Any]:
-        """Small per-user memory for tools (e.g. recent writes, to refuse an accidental repeat)."""
-        return self._memos.setdefault(principal(), {})
+        """Small per-user memory for tools (ids a list showed, recent writes to refuse an accidental repeat)."""
+        memos = self._memos
+        user = principal()
+        if user not in memos and len(memos) >= CACHE_ENTRIES:
+            del memos[next(iter(memos))]
+        return memos.setdefault(user, {})
 
-    async def cached(self, key: str, load: Callable[[], Any]) -> Any:
-        # Keyed by user too: with per-request tokens, one user's project list is not another's.
+    async def cached(self, key: str, load: Callable[[], Awaitable[Any]]) -> Any:
+        """`load()`'s value, kept CACHE_SECONDS; a failed load is not kept, so the next call tries again."""
         key = f"{principal()}:{key}"
-        entry = self._cache.get(key)
-        if entry is not None and time.monotonic() - entry.at < CACHE_SECONDS:
+        entry = self._fresh(key)
+        if entry is not None:
             return entry.value
         # One load per key even when many calls arrive together.
         lock = self._locks.setdefault(key, anyio.Lock())
-        async with lock:
-            entry = self._cache.get(key)
-            if entry is not None and time.monotonic() - entry.at < CACHE_SECONDS:
-                return entry.value
-            value = await load()
-            self._cache[key] = _Entry(value, time.monotonic())
-            return value
+        try:
+            async with lock:
+                entry = self._fresh(key)
+                if entry is not None:
+                    return entry.value
+                value = await load()
+                self._cache[key] = _Entry(value, time.monotonic())
+                while len(self._cache) > CACHE_ENTRIES:
+                    self._cache.popitem(last=False)
+                return value
+        finally:
+            if not lock.locked() and lock.statistics().tasks_waiting == 0:
+                self._locks.pop(key, None)
+
+    def _fresh(self, key: str) -> _Entry | None:
+        entry = self._cache.get(key)
+        if entry is None or time.monotonic() - entry.at >= CACHE_SECONDS:
+            return None
+        self._cache.move_to_end(key)
+        return entry
 
     # --- account and projects -------------------------------------------------------------------
 
@@ -73,7 +152,7 @@ class Runtime:
             return self.settings.account_id
 
         async def load() -> str:
-            body = await self.client.get(self.client.url("/project/v1/hubs"))
+            body = await self.read(self.call("dm.hubs.list", Scope()))
             hubs = [h for h in (body or {}).get("data", []) if isinstance(h, dict)]
             acc = [h for h in hubs if "bim360" in str(h.get("attributes", {}).get("extension", {}).get("type", ""))]
             if not acc:
@@ -86,13 +165,10 @@ class Runtime:
         account = await self.account_id()
 
         async def load() -> list[dict[str, Any]]:
-            call = Call(
-                "GET",
-                self.client.url("/construction/admin/v1/accounts/{a}/projects", a=account),
-                {"fields": "name,jobNumber,status,type,city"},
+            call = self.call(
+                "admin.projects.list", Scope(account=account), params={"fields": "name,jobNumber,status,type,city"}
             )
-            got = await collect(self.fetch, OffsetPaging(max_page=200), call, want=2000)
-            return got.items
+            return await self.collect(call, "admin.projects.list", 2000)
 
         return list(await self.cached(f"projects:{account}", load))
 
@@ -116,74 +192,9 @@ class Runtime:
         names = "; ".join(f"{p.get('name')} ({p['id']})" for p in matches[:8])
         raise InvalidInput(f"{value!r} matches {len(matches)} projects: {names}. Pass the project id.")
 
-    # --- people ---------------------------------------------------------------------------------
-
-    async def members(self, project_id: str) -> list[dict[str, Any]]:
-        """Project members (admin v1); empty if the caller may not list them (names are a nicety)."""
-
-        async def load() -> list[dict[str, Any]]:
-            call = Call(
-                "GET",
-                self.client.url("/construction/admin/v1/projects/{p}/users", p=project_id),
-                {"fields": "name,email,autodeskId,companyName,roles"},
-            )
-            try:
-                got = await collect(self.fetch, OffsetPaging(max_page=200), call, want=5000)
-            except Exception:
-                return []
-            return got.items
-
-        return list(await self.cached(f"members:{project_id}", load))
-
-    async def names(self, project_id: str) -> dict[str, str]:
-        """Autodesk ids and ids → display names of the project's people, roles and companies.
-
-        Issues and RFIs may be assigned to a user, a role or a company; each is named by its Autodesk id.
-        """
-        out: dict[str, str] = {}
-        for c in await self.companies(project_id):
-            if c.get("member_group_id") and c.get("name"):
-                out[str(c["member_group_id"])] = str(c["name"])
-        for m in await self.members(project_id):
-            for role in m.get("roles") or []:
-                if isinstance(role, dict) and role.get("id") and role.get("name"):
-                    out[str(role["id"])] = f"{role['name']} (role)"
-            for key in ("id", "autodeskId"):
-                if m.get(key) and m.get("name"):
-                    out[str(m[key])] = str(m["name"])
-        return out
-
-    async def companies(self, project_id: str) -> list[dict[str, Any]]:
-        """The project's companies (hq v1); empty when the token may not list them (an app-only endpoint)."""
-        account = await self.account_id()
-
-        async def load() -> list[dict[str, Any]]:
-            url = self.client.url("/hq/v1/accounts/{a}/projects/{p}/companies", a=account, p=project_id)
-            try:
-                return (await collect(self.fetch, BareArrayPaging(max_page=100), Call("GET", url), want=2000)).items
-            except Exception:
-                return []
-
-        return list(await self.cached(f"companies:{project_id}", load))
-
-    async def user_id(self, project_id: str, value: str, *, key: str = "autodeskId") -> str:
-        """Resolve a person given by name, email or id to the id field `key` that a filter expects."""
-        value = value.strip()
-        members = await self.members(project_id)
-        low = value.lower()
-        for m in members:
-            if low in (
-                str(m.get("id", "")).lower(),
-                str(m.get("autodeskId", "")).lower(),
-                str(m.get("email", "")).lower(),
-            ):
-                return str(m.get(key) or value)
-        matches = [m for m in members if low in str(m.get("name", "")).lower()]
-        if len(matches) == 1:
-            return str(matches[0].get(key))
-        if len(matches) > 1:
-            names = ", ".join(str(m.get("name")) for m in matches[:8])
-            raise InvalidInput(f"{value!r} matches several people: {names}. Use the full name or email.")
-        if members:
-            raise InvalidInput(f"Nobody named {value!r} is on this project. Call list_project_users to see who is.")
-        return clean_id(value, "user id")
+    async def scope(self, project: str | None, *, account: bool) -> Scope:
+        """The scope of one call: the project (resolved from a name) and, when the path needs it, the account."""
+        return Scope(
+            project=await self.project_id(project) if project is not None else None,
+            account=await self.account_id() if account else None,
+        )

@@ -32,14 +32,14 @@ async def _not_found(rt: Any, args: dict[str, Any]) -> ToolOutput:
 
 async def test_errors_from_a_task_group_reach_the_model() -> None:
     specs = [
-        ToolSpec("group_fail", "Fails inside a task group.", "admin", (), _fails_in_group, ("GET /x",)),
+        ToolSpec("group_fail", "Fails inside a task group.", "admin", (), _fails_in_group, ("admin.projects.list",)),
         ToolSpec(
             "lookup",
             "Not found.",
             "admin",
             (Param("x", str, "an id"),),
             _not_found,
-            ("GET /y",),
+            ("admin.projects.get",),
             not_found="Call list_projects.",
         ),
     ]

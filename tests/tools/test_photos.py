@@ -38,4 +38,4 @@ async def test_prefix_from_an_earlier_session_is_looked_up(sandbox_app: Starlett
         assert not photo.is_error, photo.content[0].text  # type: ignore[union-attr]
         unknown = await fresh.call_tool("get_photo", {"project": "hospital", "photo": "0badc0de"})
         message = unknown.content[0].text  # type: ignore[union-attr]
-        assert unknown.is_error and "No photo id starts with '0badc0de'" in message and "search_photos" in message
+        assert unknown.is_error and "no photo id starts with '0badc0de'" in message and "search_photos" in message

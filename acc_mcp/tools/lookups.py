@@ -1,0 +1,159 @@
+"""Lookups: names for ids (people, companies, roles, issue types) and ids for names, with an explicit error policy.
+
+A list reads better with "Wei Chen" than "HWUBNU689CRU", and a filter is easier to give as a name. Those names
+come from other endpoints, so each lookup declares the endpoints it calls (a tool's endpoint list is derived
+from them). Policy: successes are cached (bounded, a few minutes); a failed load is never cached. A lookup
+that only adds names (`optional`) degrades to none when the user may not read its endpoint (403/404) or it
+fails (5xx), but a rate limit (429) or a sign-in problem (401) surfaces: retrying later will work, and
+silently showing raw ids for five minutes would not.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..client import clean_id
+from ..errors import ApiError, AuthError, InvalidInput, RateLimited
+from .base import Via
+from .runtime import Runtime, Scope
+
+log = logging.getLogger("acc_mcp.tools")
+Records = list[dict[str, Any]]
+
+
+async def listing(
+    rt: Runtime, key: str, scope: Scope, *, params: dict[str, Any] | None = None, want: int = 5000, optional: bool
+) -> Records:
+    """Every record of registry list `key` in this scope (cached); see the module docstring for errors."""
+
+    async def load() -> Records:
+        return await rt.collect(rt.call(key, scope, params=params), key, want)
+
+    try:
+        return list(await rt.cached(f"{key}:{scope.project}:{params}", load))
+    except (AuthError, RateLimited):
+        raise
+    except ApiError as exc:
+        if not optional:
+            raise
+        log.info("names from %s unavailable (%s)", key, exc.status)
+        return []
+
+
+async def members(rt: Runtime, scope: Scope) -> Records:
+    """Project members (admin v1), for names and for people given by name."""
+    fields = {"fields": "name,email,autodeskId,companyName,roles"}
+    return await listing(rt, "admin.project_users.list", scope, params=fields, optional=True)
+
+
+async def companies(rt: Runtime, scope: Scope) -> Records:
+    """The project's companies (hq v1): issues and RFIs may be assigned to a company."""
+    account = await rt.account_id()
+    return await listing(rt, "hq.project_companies.list", Scope(scope.project, account), want=2000, optional=True)
+
+
+@dataclass(frozen=True)
+class Names:
+    """A named source of id → display name, and the endpoints it calls."""
+
+    calls: tuple[str, ...]
+    load: Callable[[Runtime, Scope], Awaitable[dict[str, str]]]
+
+
+async def _people(rt: Runtime, scope: Scope) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for c in await companies(rt, scope):
+        if c.get("member_group_id") and c.get("name"):
+            out[str(c["member_group_id"])] = str(c["name"])
+    for m in await members(rt, scope):
+        for role in m.get("roles") or []:
+            if isinstance(role, dict) and role.get("id") and role.get("name"):
+                out[str(role["id"])] = f"{role['name']} (role)"
+        for key in ("id", "autodeskId"):
+            if m.get(key) and m.get("name"):
+                out[str(m[key])] = str(m["name"])
+    return out
+
+
+PEOPLE = Names(("admin.project_users.list", "hq.project_companies.list"), _people)
+"""People, roles and companies of the project, by every id ACC uses for them."""
+
+
+async def _issue_types(rt: Runtime, scope: Scope) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for t in await listing(rt, "issues.types.list", scope, params={"include": "subtypes"}, want=1000, optional=True):
+        out[str(t.get("id"))] = str(t.get("title"))
+        for s in t.get("subtypes") or []:
+            out[str(s.get("id"))] = f"{t.get('title')} / {s.get('title')}"
+    return out
+
+
+ISSUE_TYPES = Names(("issues.types.list",), _issue_types)
+"""Issue type and subtype ids → "Type / Subtype"."""
+
+
+async def names(rt: Runtime, scope: Scope, sources: Sequence[Names]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for source in sources:
+        out.update(await source.load(rt, scope))
+    return out
+
+
+# --- from names to ids: argument converters ------------------------------------------------------
+
+
+async def person_id(rt: Runtime, scope: Scope, value: str, *, key: str = "autodeskId") -> str:
+    """A person given by name, email or id → the id field `key` a filter expects."""
+    value = value.strip()
+    people = await members(rt, scope)
+    low = value.lower()
+    for m in people:
+        if low in (str(m.get("id", "")).lower(), str(m.get("autodeskId", "")).lower(), str(m.get("email", "")).lower()):
+            return str(m.get(key) or value)
+    matches = [m for m in people if low in str(m.get("name", "")).lower()]
+    if len(matches) == 1:
+        return str(matches[0].get(key))
+    if len(matches) > 1:
+        listed = ", ".join(str(m.get("name")) for m in matches[:8])
+        raise InvalidInput(f"{value!r} matches several people: {listed}. Use the full name or email.")
+    if people:
+        raise InvalidInput(f"Nobody named {value!r} is on this project. Call list_project_users to see who is.")
+    return clean_id(value, "user id")
+
+
+async def _person(rt: Runtime, scope: Scope, _name: str, value: Any) -> str:
+    return await person_id(rt, scope, str(value))
+
+
+async def _people_list(rt: Runtime, scope: Scope, _name: str, value: Any) -> list[str]:
+    return [await person_id(rt, scope, str(value))]
+
+
+PERSON = Via(_person, ("admin.project_users.list",))
+"""A person by name, email or id → their Autodesk id."""
+PERSON_LIST = Via(_people_list, ("admin.project_users.list",))
+"""The same, as the one-item list a body filter takes."""
+
+
+async def _issue_type(rt: Runtime, scope: Scope, _name: str, value: Any) -> dict[str, str]:
+    """'Safety', 'Quality / Defect' or an id → the type or the subtype filter."""
+    types = await _issue_types(rt, scope)
+    low = str(value).strip().lower()
+    for key, title in types.items():
+        if low in (key.lower(), title.lower()):
+            return {"filter[issueSubtypeId]": key} if " / " in title else {"filter[issueTypeId]": key}
+    matches = [(k, t) for k, t in types.items() if low in t.lower()]
+    tops = [m for m in matches if " / " not in m[1]]
+    if len(tops) == 1:
+        return {"filter[issueTypeId]": tops[0][0]}
+    if len(matches) == 1:
+        return {"filter[issueSubtypeId]": matches[0][0]}
+    known = ", ".join(sorted({t.split(" / ")[0] for t in types.values()}))
+    raise InvalidInput(f"Unknown or ambiguous issue type {value!r}. Issue types on this project: {known}.")
+
+
+ISSUE_TYPE = Via(_issue_type, ("issues.types.list",))
+"""An issue type or subtype by name → `filter[issueTypeId]` or `filter[issueSubtypeId]` (a dict of both keys)."""

@@ -1,0 +1,218 @@
+"""Spec kinds: a list tool and a get tool declared as data, each with a generic `run`.
+
+    ListSpec(name="list_issues", endpoint="issues.issues.list", view=ISSUE, noun="issues",
+             params=[Param("status", list[Status] | None, "Any of these.", None, to="filter[status]"), ...])
+
+A spec names a registry endpoint; its parameters say where each argument goes upstream (`Param.to`) and how
+it is converted (`Param.via`: a person's name to an id, a date range checked). The project parameter is added
+when the endpoint's path has one; limit and cursor for lists, `full` for records. Every upstream name a spec
+uses is checked against the registry when the spec is built, so a typo fails at import, not in front of a
+model. The endpoints a tool calls — its own, its name lookups, its reference resolvers — are derived here.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mcp.types import ContentBlock
+
+from ..endpoints import Endpoint, endpoint
+from ..errors import UpstreamError
+from ..views import View
+from .base import SPREAD, Param, ToolOutput, ToolSpec
+from .listing import CURSOR, FULL, PROJECT, limit_param, run_list, run_record
+from .lookups import Names, names
+from .refs import Ref, resolve
+from .runtime import Runtime, Scope, paging_of
+
+PROJECT_LOOKUP = "admin.projects.list"
+"""A project may be named instead of quoted by id: resolving the name lists the account's projects."""
+Attach = Callable[[Runtime, dict[str, Any], dict[str, Any]], Awaitable[tuple[list[ContentBlock], str | None]]]
+"""(runtime, record, arguments) → content to add after the text, and a note for the text."""
+
+
+def _scoped(ep: Endpoint) -> tuple[bool, bool]:
+    """Whether the path takes a project, and whether it takes an account."""
+    names_ = {p.replace("_", "").lower() for p in ep.placeholders}
+    return "projectid" in names_, "accountid" in names_
+
+
+def _check(spec: str, params: Sequence[Param], fixed: Mapping[str, Any], eps: Sequence[Endpoint]) -> None:
+    """Every upstream name a spec writes must be one the registry lists for one of its endpoints."""
+    known = {n for ep in eps for n in (*ep.query, *ep.body, *(f"{{{p}}}" for p in ep.placeholders))}
+    for name in [*(p.to for p in params if p.to and p.to != SPREAD), *fixed]:
+        if name.split(".")[0] not in known:
+            raise ValueError(f"{spec}: {name!r} is not a parameter of {', '.join(e.key for e in eps)}")
+
+
+def _calls(eps: Sequence[Endpoint], params: Sequence[Param], sources: Sequence[Names], ref: Ref | None) -> list[str]:
+    project = any(_scoped(ep)[0] for ep in eps)
+    keys = [*(ep.key for ep in eps), *(ref.calls if ref else ()), *([PROJECT_LOOKUP] if project else [])]
+    keys += [k for p in params if p.via for k in p.via.calls] + [k for s in sources for k in s.calls]
+    return list(dict.fromkeys(keys))
+
+
+async def _request(
+    rt: Runtime, scope: Scope, ep: Endpoint, params: Sequence[Param], fixed: Mapping[str, Any], args: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]:
+    """(query, JSON body or None, path ids) for one call, from the fixed values then the arguments."""
+    post = ep.method == "POST"
+    query: dict[str, Any] = {} if post else dict(fixed)
+    body: dict[str, Any] = copy.deepcopy(dict(fixed)) if post else {}
+    ids: dict[str, str] = {}
+    for p in params:
+        value = args.get(p.name)
+        if p.to is None or value is None or value == [] or value == "":
+            continue
+        if p.via is not None:
+            value = await p.via.convert(rt, scope, p.name, value)
+            if value is None:
+                continue
+        if p.to == SPREAD:
+            (body if post else query).update(value)
+        elif p.to.startswith("{"):
+            ids[p.to[1:-1]] = str(value)
+        elif post:
+            *parents, last = p.to.split(".")
+            node = body
+            for key in parents:
+                node = node.setdefault(key, {})
+            node[last] = value
+        else:
+            query[p.to] = value
+    return query, (body if post else None), ids
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """A list tool: one page of an endpoint's list, filtered by the arguments, rendered with `view`."""
+
+    name: str
+    description: str
+    toolset: str
+    endpoint: str
+    view: View
+    noun: str
+    params: Sequence[Param] = ()
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    """Upstream values always sent (a default sort, the fields a view needs); an argument overrides them."""
+    names: Sequence[Names] = ()
+    routes: Mapping[str, str] = field(default_factory=dict)
+    """Argument name → the endpoint used instead when it is given (a request's jobs, not the account's)."""
+    views: Mapping[str, View] = field(default_factory=dict)
+    """Argument name → the view used instead when it is given (emails when a person is looked up by name)."""
+    group: str | None = None
+    limit: int | None = 25
+    """The default number of items; None: no `limit` parameter (a short list: 25 a page)."""
+    maximum: int = 200
+    default: bool = False
+    not_found: str = "Call list_projects for the project id."
+
+    def tool(self) -> ToolSpec:
+        eps = [endpoint(self.endpoint), *(endpoint(k) for k in self.routes.values())]
+        _check(self.name, self.params, self.fixed, eps)
+        project = _scoped(eps[0])[0]
+        limit = [limit_param(self.limit, self.maximum)] if self.limit else []
+        params = [*([PROJECT] if project else []), *self.params, *limit, CURSOR]
+
+        async def run(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
+            key = next((k for p, k in self.routes.items() if args.get(p) is not None), self.endpoint)
+            ep = endpoint(key)
+            scope = await rt.scope(args.get("project"), account=_scoped(ep)[1])
+            query, body, ids = await _request(rt, scope, ep, self.params, self.fixed, args)
+            return await run_list(
+                rt,
+                args,
+                tool=self.name,
+                paging=paging_of(ep),
+                call=rt.call(key, scope, params=query, json=body, ids=ids),
+                view=next((v for p, v in self.views.items() if args.get(p)), self.view),
+                noun=self.noun,
+                names=await names(rt, scope, self.names),
+                maximum=self.maximum,
+                group=self.group,
+            )
+
+        return ToolSpec(
+            name=self.name,
+            description=self.description,
+            toolset=self.toolset,
+            params=params,
+            run=run,
+            calls=_calls(eps, self.params, self.names, None),
+            default=self.default,
+            not_found=self.not_found,
+        )
+
+
+@dataclass(frozen=True)
+class GetSpec:
+    """A get tool: one record, found by `ref` (a number, name, prefix or id), rendered with `view`."""
+
+    name: str
+    description: str
+    toolset: str
+    endpoint: str
+    view: View
+    header: Callable[[dict[str, Any]], str]
+    ref: Ref | None = None
+    ref_param: Param | None = None
+    """The argument `ref` reads (e.g. `Param("issue", int | str, "Number or id.")`)."""
+    params: Sequence[Param] = ()
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    names: Sequence[Names] = ()
+    full: bool = True
+    """Offer `full=true`: every field of the record."""
+    attach: Attach | None = None
+    default: bool = False
+    not_found: str = "Call list_projects for the project id."
+
+    def tool(self) -> ToolSpec:
+        ep = endpoint(self.endpoint)
+        _check(self.name, self.params, self.fixed, [ep])
+        project, account = _scoped(ep)
+        ref_params = [self.ref_param] if self.ref_param else []
+        params = [*([PROJECT] if project else []), *ref_params, *self.params, *([FULL] if self.full else [])]
+
+        async def run(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
+            scope = await rt.scope(args.get("project"), account=account)
+            query, _body, ids = await _request(rt, scope, ep, self.params, self.fixed, args)
+            record: Any = None
+            if self.ref is not None and self.ref_param is not None:
+                found = await resolve(rt, scope, self.ref, args[self.ref_param.name])
+                ids[self.ref.placeholder], record = found.id, found.record
+            if record is None:
+                record = await rt.read(rt.call(self.endpoint, scope, params=query, ids=ids))
+            if not isinstance(record, dict):
+                raise UpstreamError(f"ACC answered {self.endpoint} with something that is not a record.")
+            extra, note = await self.attach(rt, record, args) if self.attach else ([], None)
+            out = await run_record(
+                rt,
+                record,
+                header=self.header(record),
+                view=self.view,
+                full=bool(args.get("full")),
+                names=await names(rt, scope, self.names),
+                note=note,
+            )
+            out.extra = extra
+            return out
+
+        return ToolSpec(
+            name=self.name,
+            description=self.description,
+            toolset=self.toolset,
+            params=params,
+            run=run,
+            calls=_calls([ep], self.params, self.names, self.ref),
+            default=self.default,
+            not_found=self.not_found,
+        )
+
+
+def tools(*specs: ListSpec | GetSpec | ToolSpec) -> list[ToolSpec]:
+    """A family's tools, in the order a model should see them."""
+    return [s if isinstance(s, ToolSpec) else s.tool() for s in specs]

@@ -1,0 +1,121 @@
+"""Views: which fields of an ACC record matter, in what order, and what role each plays in a line.
+
+A family module declares a `View` as a tuple of `Field`s; the view turns a record into a `Row` (an ordered
+dict) and tells the renderer each key's `Role`, so `render.py` holds no family vocabulary. Roles:
+
+- `number`: leads the line with `#` ("#42 Door missing a screw"); a record's header already names it.
+- `lead`: leads the line as it is ("8735debb Weekly extract").
+- `bare`: the value speaks for itself ("open", a name) and is written without its key.
+- `keyed`: written as `key value` ("assignee Wei Chen") — the default.
+- `joined`: joins the field before it ("Nov 2 by Wei Chen").
+- `echo`: left out of a line when every word is already in the item's first bare field (a request named
+  "Weekly issues extract" needs no "· weekly · issues"); the structured copy keeps it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from .render import Row, compact
+
+Role = Literal["number", "lead", "bare", "keyed", "joined", "echo"]
+Record = dict[str, Any]
+
+
+@dataclass
+class ViewContext:
+    """What a view needs besides the record: names for ids, and today's date for 'overdue'."""
+
+    names: Mapping[str, str] = field(default_factory=dict)
+    today: date = field(default_factory=date.today)
+
+    def name(self, value: Any) -> Any:
+        """A display name for an id (a person, role, company, type), or the value itself."""
+        if isinstance(value, str):
+            return self.names.get(value, value)
+        return value
+
+
+Getter = Callable[[Record, ViewContext], Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    get: Getter
+    role: Role = "keyed"
+
+
+def _path_getter(path: str) -> Getter:
+    keys = path.split(".")
+
+    def get(record: Record, _ctx: ViewContext) -> Any:
+        value: Any = record
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+
+    return get
+
+
+def F(key: str, source: str | Getter | None = None, role: Role = "keyed") -> Field:
+    """A field: `source` is a record key or dotted path (default: `key` itself) or a function."""
+    get = source if callable(source) else _path_getter(source or key)
+    return Field(key, get, role)
+
+
+def name_of(source: str) -> Getter:
+    """The display name of the id at `source` (a person, role or company)."""
+    get = _path_getter(source)
+    return lambda record, ctx: ctx.name(get(record, ctx))
+
+
+@dataclass(frozen=True)
+class View:
+    """An ordered set of fields; calling it on a record gives the row (empty values dropped)."""
+
+    fields: tuple[Field, ...]
+
+    def __init__(self, *fields: Field) -> None:
+        object.__setattr__(self, "fields", tuple(fields))
+
+    def __call__(self, record: Record, ctx: ViewContext) -> Row:
+        return compact({f.key: f.get(record, ctx) for f in self.fields})
+
+    @property
+    def roles(self) -> dict[str, Role]:
+        return {f.key: f.role for f in self.fields}
+
+    def extend(self, *fields: Field) -> View:
+        """This view with `fields` replacing those of the same key (in place) and the rest appended."""
+        new = {f.key: f for f in fields}
+        kept = [new.pop(f.key, f) for f in self.fields]
+        return View(*kept, *new.values())
+
+    def without(self, *keys: str) -> View:
+        return View(*(f for f in self.fields if f.key not in keys))
+
+
+def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested fields as `a.b` keys, for `full=true`: empties and anything link- or credential-like left out."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if any(s in key.lower() for s in _SECRET_KEYS):
+            continue
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{name}."))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            out[name] = [
+                ", ".join(f"{k} {v}" for k, v in compact(item).items() if not isinstance(v, dict | list))
+                for item in value[:10]
+            ]
+        elif value not in (None, "", [], {}):
+            out[name] = value
+    return out
+
+
+_SECRET_KEYS = ("signedurl", "url", "token", "signature")
