@@ -1,0 +1,120 @@
+"""Spec kinds: upstream names are checked against the registry, and each tool's declared endpoints are exactly
+the ones it really calls (counted from the requests that reach the sandbox)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import httpx2
+import pytest
+from mcp import Client
+from starlette.applications import Starlette
+
+from acc_mcp.endpoints import BY_KEY, ENDPOINTS
+from acc_mcp.sandbox import SANDBOX_TOKEN
+from acc_mcp.tools import ALL_TOOLS
+from acc_mcp.tools.base import Param
+from acc_mcp.tools.issues import ISSUE
+from acc_mcp.tools.spec import GetSpec, ListSpec
+from tests.tools.recorder import recording_server
+
+pytestmark = pytest.mark.anyio
+
+
+def _pattern(path: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{\w+\})", path)
+    body = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
+    return re.compile(f"^{body.replace('/hq/v1/', '/hq/v1/(?:regions/eu/)?')}$")
+
+
+ROUTES = [(e.key, e.method, _pattern(e.path), len(e.placeholders)) for e in BY_KEY.values()]
+
+
+def route_of(request: httpx2.Request) -> str:
+    """The registry key of an upstream request (the most specific path when several match)."""
+    hits = [
+        (n, key) for key, method, pattern, n in ROUTES if method == request.method and pattern.match(request.url.path)
+    ]
+    assert hits, f"{request.method} {request.url.path} is no registry endpoint"
+    return min(hits)[1]
+
+
+def test_registry_has_every_reference_endpoint_once() -> None:
+    assert len(ENDPOINTS) == 69 and len({e.key for e in ENDPOINTS}) == 69
+    assert len({(e.method, e.path) for e in ENDPOINTS}) == 69
+    assert all(e.paging != "none" or "limit" not in e.query for e in ENDPOINTS)
+
+
+def test_an_upstream_name_the_registry_does_not_know_fails_when_the_spec_is_built() -> None:
+    typo = Param("status", str | None, "x", None, to="filter[stauts]")
+    with pytest.raises(ValueError, match=r"'filter\[stauts\]' is not a parameter of issues.issues.list"):
+        ListSpec("t", "d", "issues", "issues.issues.list", ISSUE, "issues", params=[typo]).tool()
+    with pytest.raises(ValueError, match="'include' is not a parameter"):
+        GetSpec("t", "d", "issues", "issues.issues.get", ISSUE, header=str, fixed={"include": "x"}).tool()
+    with pytest.raises(KeyError):
+        ListSpec("t", "d", "issues", "issues.issue.list", ISSUE, "issues").tool()
+
+
+Step = tuple[str, dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]]]
+"""(tool, arguments — or a function of the previous call's structured content)."""
+H = {"project": "hospital"}
+SCENARIOS: dict[str, list[Step]] = {
+    "list_projects": [("list_projects", {"status": "active"})],
+    "get_project": [("get_project", H)],
+    "list_project_users": [("list_project_users", {**H, "name": "chen"})],
+    "list_issues": [("list_issues", {**H, "assignee": "Zara Olsen", "type": "Safety"})],
+    "get_issue": [("get_issue", {**H, "issue": 42}), ("get_issue", lambda prev: {**H, "issue": prev["id"]})],
+    "search_rfis": [("search_rfis", {**H, "assignee": "Zara Olsen"})],
+    "get_rfi": [("get_rfi", {**H, "rfi": "RFI 012"})],
+    "list_reviews": [("list_reviews", H)],
+    "get_review_progress": [
+        ("get_review_progress", {**H, "review": 20}),
+        ("get_review_progress", lambda prev: {**H, "review": prev["review"]["id"]}),
+    ],
+    "search_photos": [("search_photos", {**H, "taken_by": "Wei Chen", "limit": 2})],
+    "get_photo": [("get_photo", lambda _: {**H, "photo": "0", "size": "none"})],
+    "create_data_connector_request": [
+        ("create_data_connector_request", {"description": "t", "service_groups": ["issues"], "projects": ["tower"]})
+    ],
+    "list_data_connector_requests": [("list_data_connector_requests", {})],
+    "list_data_connector_jobs": [("list_data_connector_jobs", {}), ("list_data_connector_jobs", {"request": "week"})],
+}
+
+
+def test_every_tool_has_a_scenario() -> None:
+    assert set(SCENARIOS) == {t.name for t in ALL_TOOLS}
+
+
+@pytest.mark.parametrize("tool", sorted(SCENARIOS))
+async def test_declared_endpoints_are_the_ones_called(tool: str, sandbox_app: Starlette) -> None:
+    spec = next(t for t in ALL_TOOLS if t.name == tool)
+    server, log = recording_server(sandbox_app, toolsets="all")
+    called: set[str] = set()
+    async with Client(server) as client:
+        previous: dict[str, Any] = {}
+        for name, arguments in SCENARIOS[tool]:
+            args = arguments(previous) if callable(arguments) else arguments
+            if name == "get_photo":  # an id prefix nothing has shown yet: found by scanning the newest photos
+                args = {**args, "photo": await oldest_photo_prefix(sandbox_app)}
+            result = await client.call_tool(name, args)
+            assert not result.is_error, result.content[0].text  # type: ignore[union-attr]
+            previous = result.structured_content or {}
+            called |= {route_of(request) for request in log}
+            assert called <= set(spec.calls), f"{tool} called undeclared {called - set(spec.calls)}"
+    assert called == set(spec.calls), f"{tool} declares endpoints it never called: {set(spec.calls) - called}"
+
+
+async def oldest_photo_prefix(app: Starlette) -> str:
+    """Straight from the sandbox, so that no tool has shown it."""
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=app), headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"}
+    ) as http:
+        projects = (
+            await http.get(f"http://s/construction/admin/v1/accounts/{app.state.world.account_id}/projects")
+        ).json()
+        project = next(p["id"] for p in projects["results"] if "Hospital" in p["name"])
+        url = f"http://s/construction/photos/v1/projects/{project}/photos:filter"
+        page = (await http.post(url, json={"sort": ["takenAt", "asc"], "limit": 1})).json()
+    return str(page["results"][0]["id"])[:8]
