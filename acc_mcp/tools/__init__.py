@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..errors import ConfigError
-from . import admin, data_connector, issues, photos, reviews, rfis
+from . import admin, data_connector, issues, locations, photos, reviews, rfis
 from .base import Param, ToolOutput, ToolSpec
 
 ALL_TOOLS: tuple[ToolSpec, ...] = (
     *admin.TOOLS,
     *issues.TOOLS,
+    *locations.TOOLS,
     *rfis.TOOLS,
     *reviews.TOOLS,
     *photos.TOOLS,

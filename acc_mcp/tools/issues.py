@@ -10,7 +10,7 @@ from .base import Param
 from .listing import PERSON, Quoted, range_param
 from .lookups import ISSUE_TYPE, ISSUE_TYPES, PEOPLE
 from .lookups import PERSON as PERSON_ID
-from .refs import Finder, Ref
+from .refs import Finder, Ref, via_ref
 from .spec import GetSpec, ListSpec, tools
 
 Status = Literal[
@@ -65,6 +65,12 @@ ISSUE_REF = Ref(
     number=Finder("issues.issues.list", "displayId", lambda n: {"filter[displayId]": n}, scan=1, full=True),
 )
 
+COMMENT = View(
+    F("date", lambda c, ctx: short_day(c.get("createdAt"), ctx.today), "bare"),
+    F("by", name_of("createdBy"), "joined"),
+    F("text", "body", "bare"),
+)
+
 TOOLS = tools(
     ListSpec(
         name="list_issues",
@@ -99,6 +105,18 @@ TOOLS = tools(
         ref=ISSUE_REF,
         ref_param=Param("issue", Quoted, "Number or id."),
         names=(PEOPLE, ISSUE_TYPES),
+        not_found=NOT_FOUND,
+    ),
+    ListSpec(
+        name="list_issue_comments",
+        description="An issue's comments, newest first.",
+        toolset="issues",
+        endpoint="issues.comments.list",
+        view=COMMENT,
+        noun="comments",
+        params=[Param("issue", Quoted, "Number or id.", to="{issueId}", via=via_ref(ISSUE_REF))],
+        fixed={"sortBy": "-createdAt"},
+        names=(PEOPLE,),
         not_found=NOT_FOUND,
     ),
 )

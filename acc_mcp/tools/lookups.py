@@ -25,15 +25,22 @@ Records = list[dict[str, Any]]
 
 
 async def listing(
-    rt: Runtime, key: str, scope: Scope, *, params: dict[str, Any] | None = None, want: int = 5000, optional: bool
+    rt: Runtime,
+    key: str,
+    scope: Scope,
+    *,
+    params: dict[str, Any] | None = None,
+    ids: dict[str, str] | None = None,
+    want: int = 5000,
+    optional: bool,
 ) -> Records:
     """Every record of registry list `key` in this scope (cached); see the module docstring for errors."""
 
     async def load() -> Records:
-        return await rt.collect(rt.call(key, scope, params=params), key, want)
+        return await rt.collect(rt.call(key, scope, params=params, ids=ids), key, want)
 
     try:
-        return list(await rt.cached(f"{key}:{scope.project}:{params}", load))
+        return list(await rt.cached(f"{key}:{scope.project}:{ids}:{params}", load))
     except (AuthError, RateLimited):
         raise
     except ApiError as exc:

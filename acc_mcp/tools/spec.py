@@ -60,9 +60,10 @@ async def _request(
 ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]:
     """(query, JSON body or None, path ids) for one call, from the fixed values then the arguments."""
     post = ep.method == "POST"
+    ids = {k[1:-1]: str(v) for k, v in fixed.items() if k.startswith("{")}
+    fixed = {k: v for k, v in fixed.items() if not k.startswith("{")}
     query: dict[str, Any] = {} if post else dict(fixed)
     body: dict[str, Any] = copy.deepcopy(dict(fixed)) if post else {}
-    ids: dict[str, str] = {}
     for p in params:
         value = args.get(p.name)
         if p.to is None or value is None or value == [] or value == "":
@@ -98,7 +99,8 @@ class ListSpec:
     noun: str
     params: Sequence[Param] = ()
     fixed: Mapping[str, Any] = field(default_factory=dict)
-    """Upstream values always sent (a default sort, the fields a view needs); an argument overrides them."""
+    """Upstream values always sent (a default sort, the fields a view needs, `{treeId}`: a path id); an argument
+    overrides them."""
     names: Sequence[Names] = ()
     routes: Mapping[str, str] = field(default_factory=dict)
     """Argument name → the endpoint used instead when it is given (a request's jobs, not the account's)."""

@@ -66,6 +66,7 @@ SCENARIOS: dict[str, list[Step]] = {
     "list_project_users": [("list_project_users", {**H, "name": "chen"})],
     "list_issues": [("list_issues", {**H, "assignee": "Zara Olsen", "type": "Safety"})],
     "get_issue": [("get_issue", {**H, "issue": 42}), ("get_issue", lambda prev: {**H, "issue": prev["id"]})],
+    "list_issue_comments": [("list_issue_comments", {**H, "issue": "#42"})],
     "search_rfis": [("search_rfis", {**H, "assignee": "Zara Olsen"})],
     "get_rfi": [("get_rfi", {**H, "rfi": "RFI 012"})],
     "list_reviews": [("list_reviews", H)],
