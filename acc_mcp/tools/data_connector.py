@@ -172,6 +172,8 @@ async def create_request(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     body = build_request(args, project_ids, datetime.now(UTC))
     key = hashlib.sha256(json.dumps({k: v for k, v in body.items() if k != "effectiveFrom"}, sort_keys=True).encode())
     recent: dict[str, tuple[float, str]] = rt.memo.setdefault("dc-writes", {})
+    for stale in [k for k, (at, _id) in recent.items() if time.monotonic() - at >= DUPLICATE_WINDOW]:
+        del recent[stale]  # only the last ten minutes matter: the memory stays small
     previous = recent.get(key.hexdigest())
     if previous and time.monotonic() - previous[0] < DUPLICATE_WINDOW and not args.get("allow_duplicate"):
         raise InvalidInput(

@@ -22,7 +22,7 @@ from mcp.types import ContentBlock
 from ..endpoints import Endpoint, endpoint
 from ..errors import UpstreamError
 from ..views import View
-from .base import SPREAD, Param, ToolOutput, ToolSpec
+from .base import SPREAD, Param, Run, ToolOutput, ToolSpec
 from .listing import CURSOR, FULL, PROJECT, limit_param, run_list, run_record
 from .lookups import Names, names
 from .refs import Ref, resolve
@@ -138,16 +138,7 @@ class ListSpec:
                 group=self.group,
             )
 
-        return ToolSpec(
-            name=self.name,
-            description=self.description,
-            toolset=self.toolset,
-            params=params,
-            run=run,
-            calls=_calls(eps, self.params, self.names, None),
-            default=self.default,
-            not_found=self.not_found,
-        )
+        return _tool(self, params, run, _calls(eps, self.params, self.names, None))
 
 
 @dataclass(frozen=True)
@@ -203,16 +194,20 @@ class GetSpec:
             out.extra = extra
             return out
 
-        return ToolSpec(
-            name=self.name,
-            description=self.description,
-            toolset=self.toolset,
-            params=params,
-            run=run,
-            calls=_calls([ep], self.params, self.names, self.ref),
-            default=self.default,
-            not_found=self.not_found,
-        )
+        return _tool(self, params, run, _calls([ep], self.params, self.names, self.ref))
+
+
+def _tool(spec: ListSpec | GetSpec, params: list[Param], run: Run, calls: list[str]) -> ToolSpec:
+    return ToolSpec(
+        name=spec.name,
+        description=spec.description,
+        toolset=spec.toolset,
+        params=params,
+        run=run,
+        calls=calls,
+        default=spec.default,
+        not_found=spec.not_found,
+    )
 
 
 def tools(*specs: ListSpec | GetSpec | ToolSpec) -> list[ToolSpec]:
