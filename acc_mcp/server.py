@@ -19,6 +19,7 @@ from . import __version__
 from .auth import make_provider
 from .client import AccClient, TokenProvider
 from .config import Settings
+from .prompts import register_prompts
 from .tools import ToolSpec, select
 from .tools.base import as_function
 from .tools.runtime import Runtime
@@ -95,6 +96,7 @@ def build_server(
             annotations=spec.annotations,
             structured_output=False,
         )
+    register_prompts(server, today=today)  # ecosystem: MCP prompts (acc_mcp/prompts.py)
     return server
 
 
