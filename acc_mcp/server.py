@@ -37,6 +37,7 @@ class AccServer(MCPServer[Runtime]):
         super().__init__("acc-mcp", version=__version__, instructions=INSTRUCTIONS, **kwargs)
         self.specs = {s.name: s for s in specs}
         self.read_only = settings.read_only
+        self.acc_settings = settings  # ecosystem: read by http_app (MCPServer.settings is the SDK's own)
 
     async def list_tools(self) -> list[MCPTool]:
         tools = await super().list_tools()
