@@ -142,3 +142,18 @@ def test_public_url() -> None:
     assert public_url("0.0.0.0", 8000, {}) == "http://127.0.0.1:8000"
     assert public_url("::1", 9000, {}) == "http://[::1]:9000"
     assert public_url("127.0.0.1", 8000, {"ACC_PUBLIC_URL": "https://acc.example.com/"}) == "https://acc.example.com"
+
+
+def test_dockerfile_runs_the_http_server_with_a_health_check() -> None:
+    """No container engine in CI: check the Dockerfile's command against the real parser and paths."""
+    import json
+    from pathlib import Path
+
+    from acc_mcp.cli import _parser
+    from acc_mcp.http_app import HEALTH_PATH
+
+    text = (Path(__file__).resolve().parents[1] / "Dockerfile").read_text()
+    cmd = json.loads(next(line for line in text.splitlines() if line.startswith("CMD "))[4:])
+    args = _parser().parse_args(cmd[1:])
+    assert cmd[0] == "acc-mcp" and args.command == "serve" and args.transport == "http" and args.port == 8000
+    assert f"http://127.0.0.1:{args.port}{HEALTH_PATH}" in text and "ACC_AUTH_PASSTHROUGH=true" in text
