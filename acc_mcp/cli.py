@@ -98,7 +98,7 @@ def _serve(server: AccServer, args: argparse.Namespace) -> None:
     if sys.stdin.isatty() and args.transport == "stdio":
         print(
             "acc-mcp is an MCP server: it speaks JSON-RPC on stdin/stdout and waits for an MCP client.\n"
-            "Connect one (see examples/claude_desktop_demo.json), try `acc-mcp call list_projects --demo`,\n"
+            "Connect one (`acc-mcp config <client> --demo`), try `acc-mcp call list_projects --demo`,\n"
             "or serve over HTTP with --transport http. Ctrl+C to stop.",
             file=sys.stderr,
         )
