@@ -320,7 +320,9 @@ def run_config(
         out = json.dumps(snippet(client, name, entry), indent=2)
         notes.append(f"{fmt.title} reads this from {path} (add --write to merge it in, keeping a backup).")
         if client == "claude-code":
-            notes.append("Or: " + claude_code_command(name, entry, scope))
+            notes.append("Or, while Claude Code is running: " + claude_code_command(name, entry, scope))
+        if client == "claude-desktop" and current_os() == "linux":
+            notes.append("Claude Desktop has no official Linux build; this is where community builds look.")
         return out + "\n", "\n".join(notes) + "\n"
     written = merge_into(Path(path), client, name, entry)
     did = "Replaced" if written.replaced else "Added"

@@ -157,7 +157,7 @@ def test_config_command_prints_and_writes(
     assert main(["config", "claude-code", "--demo"]) == 0
     out, err = capsys.readouterr()
     assert json.loads(out)["mcpServers"]["acc-demo"]["args"][-1] == "demo"
-    assert "claude mcp add --scope user acc-demo -- " in err
+    assert "claude mcp add --scope user acc-demo -- " in err and "while Claude Code is running" in err
 
     monkeypatch.delenv("APS_CLIENT_ID")
     assert main(["config", "windsurf", "--write"]) == 2  # would write an entry that cannot sign in
