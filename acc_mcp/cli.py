@@ -17,11 +17,13 @@ from typing import Any
 import anyio
 
 from . import __version__
+from .cli_extra import ENV_HELP, add_config_parser, config_command, toolset_lines
 from .config import DEFAULT_CALLBACK, DEFAULT_SCOPES, Settings
 from .errors import ConfigError
+from .http_app import run_http
 from .server import AccServer, build_server, settle
 
-COMMANDS = ("serve", "demo", "sandbox", "tools", "call", "login", "logout", "status")
+COMMANDS = ("serve", "demo", "sandbox", "tools", "call", "login", "logout", "status", "config")
 
 
 def _add_server_flags(p: argparse.ArgumentParser) -> None:
@@ -40,7 +42,12 @@ def _add_settings_flags(p: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="acc-mcp", description="MCP server for Autodesk Construction Cloud.")
+    parser = argparse.ArgumentParser(
+        prog="acc-mcp",
+        description="MCP server for Autodesk Construction Cloud.",
+        epilog=ENV_HELP,  # ecosystem: the environment variables in --help
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"acc-mcp {__version__}")
     sub = parser.add_subparsers(dest="command")
     _add_server_flags(sub.add_parser("serve", help="serve MCP against ACC (the default command)"))
@@ -65,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="show how the server signs in (never shows a token)")
     status.add_argument("--json", action="store_true", help="machine-readable output")
     _add_auth_flags(status)
+    add_config_parser(sub)  # ecosystem: acc-mcp config <client>
     return parser
 
 
@@ -90,13 +98,13 @@ def _serve(server: AccServer, args: argparse.Namespace) -> None:
     if sys.stdin.isatty() and args.transport == "stdio":
         print(
             "acc-mcp is an MCP server: it speaks JSON-RPC on stdin/stdout and waits for an MCP client.\n"
-            "Connect one (see examples/claude_desktop_demo.json), try `acc-mcp call list_projects --demo`,\n"
+            "Connect one (`acc-mcp config <client> --demo`), try `acc-mcp call list_projects --demo`,\n"
             "or serve over HTTP with --transport http. Ctrl+C to stop.",
             file=sys.stderr,
         )
     settle()
     if args.transport == "http":
-        server.run("streamable-http", host=args.host, port=args.port)
+        run_http(server, args.host, args.port)  # ecosystem: stateless, /health, passthrough 401 (http_app.py)
     else:
         server.run("stdio")
 
@@ -148,6 +156,7 @@ async def _tools(server: AccServer, as_json: bool) -> None:
         endpoints = "; ".join(r["endpoints"])
         print(f"{flag} {r['name']:<34} {r['toolset']:<15} {r['kind']:<5} ~{r['tokens']:>4} tok  {endpoints}")
     print(f"{len(rows)} tools, ~{sum(r['tokens'] for r in rows):,} tokens in all (* = in the default toolset)")
+    print("\n".join(["", *toolset_lines(server.acc_settings.toolsets, server.read_only)]))  # ecosystem
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -185,6 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return anyio.run(_call, server, args.tool, arguments)
         elif command in ("login", "logout", "status"):
             return _auth_command(args)
+        elif command == "config":  # ecosystem
+            return config_command(args)
     except ConfigError as exc:
         print(f"acc-mcp: {exc}", file=sys.stderr)
         return 2

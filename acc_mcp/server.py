@@ -19,6 +19,7 @@ from . import __version__
 from .auth import make_provider
 from .client import AccClient, TokenProvider
 from .config import Settings
+from .prompts import register_prompts
 from .tools import ToolSpec, select
 from .tools.base import as_function
 from .tools.runtime import Runtime
@@ -36,6 +37,7 @@ class AccServer(MCPServer[Runtime]):
         super().__init__("acc-mcp", version=__version__, instructions=INSTRUCTIONS, **kwargs)
         self.specs = {s.name: s for s in specs}
         self.read_only = settings.read_only
+        self.acc_settings = settings  # ecosystem: read by http_app (MCPServer.settings is the SDK's own)
 
     async def list_tools(self) -> list[MCPTool]:
         tools = await super().list_tools()
@@ -95,6 +97,7 @@ def build_server(
             annotations=spec.annotations,
             structured_output=False,
         )
+    register_prompts(server, today=today)  # ecosystem: MCP prompts (acc_mcp/prompts.py)
     return server
 
 
