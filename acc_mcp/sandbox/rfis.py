@@ -16,8 +16,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from . import rfis_data
+from .filters import range_filter
 from .http import ApiError, json_body, ok, require_project, state_of, world_of
-from .issues import range_filter
 from .rfis_data import EU_STATUSES, US_STATUSES, ProjectRfis
 from .world import World
 
