@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from ..endpoints import endpoint
 from .data_connector_data import (
     HISTORY,
     LARGE_HISTORY,
@@ -42,7 +43,10 @@ from .data_connector_data import (
     reschedule,
     tick,
 )
-from .http import ApiError, json_body, ok, parse_datetime, query_int, require_account, state_of
+from .engine import Handle, Row, mount
+from .http import ApiError, json_body, ok, parse_datetime, require_account, s3_error, state_of
+from .pages import offset_page, query_window
+from .sorting import order, parse_fields
 from .world import SANDBOX_TODAY, World, iso, make_uuid
 
 INTERVALS = ("ONE_TIME", "DAY", "WEEK", "MONTH", "YEAR")
@@ -51,6 +55,7 @@ PROJECT_STATUSES = ("all", "archived", "active")
 URL_TTL = 60
 """Seconds a signed download URL stays valid (per the reference)."""
 MAX_PROJECTS = 50
+MAX_LIMIT = 100
 REQUEST_KEYS = (
     "id", "description", "isActive", "accountId", "projectId", "projectIdList", "createdBy", "createdByEmail",
     "createdAt", "updatedBy", "updatedAt", "scheduleInterval", "reoccuringInterval", "effectiveFrom", "effectiveTo",
@@ -234,25 +239,19 @@ def _match(item: dict[str, Any], name: str, kind: str, value: str) -> bool:
 
 
 def _order(request: Request, items: list[dict[str, Any]], fields: tuple[str, ...]) -> list[dict[str, Any]]:
-    """`sort` (asc/desc by date) orders by createdAt; `sortFields` (ignoring unknown names) takes precedence."""
+    """`sort` (asc/desc) orders by createdAt; `sortFields` (a,-b) takes precedence, and, unlike the other
+    families, ignores names it does not know: the reference lists the sortable fields but not an error."""
     sort = request.query_params.get("sort", "asc").lower()
     if sort not in ("asc", "desc"):
         raise ApiError(400, f"sort must be asc or desc, got {sort!r}.")
-    items = sorted(items, key=lambda it: (it["createdAt"], it["id"]), reverse=sort == "desc")
-    spec = [p.strip() for p in request.query_params.get("sortFields", "").split(",")]
-    for part in reversed([p for p in spec if p.lstrip("-") in fields]):
-        name = part.lstrip("-")
-        items.sort(key=lambda it: (it[name] is None, "" if it[name] is None else it[name]), reverse=part[0] == "-")
-    return items
+    rules = [r for r in parse_fields(request.query_params.get("sortFields", "")) if r[0] in fields]
+    return order(items, [*rules, ("createdAt", sort == "desc"), ("id", sort == "desc")])
 
 
-def _page(request: Request, items: list[dict[str, Any]]) -> dict[str, Any]:
-    limit = query_int(request, "limit", 20, minimum=1, maximum=100)
-    offset = query_int(request, "offset", 0)
-    return {
-        "pagination": {"limit": limit, "offset": offset, "totalResults": len(items)},
-        "results": items[offset : offset + limit],
-    }
+def _page(request: Request, items: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """limit/offset (default 20; at most 100, as the service answers) without next/previous URLs."""
+    limit, offset = query_window(request, endpoint(key), maximum=MAX_LIMIT)
+    return offset_page(request, items, limit, offset, links=False)
 
 
 # Handlers ---------------------------------------------------------------------------------------------
@@ -312,7 +311,7 @@ async def list_requests(request: Request) -> Response:
     items = [r.fields for r in state.requests.values()]
     for name, kind, value in _filters(request, kinds):
         items = [r for r in items if _match(r, name, kind, value)]
-    return ok(_page(request, _order(request, items, REQUEST_SORT_FIELDS)))
+    return ok(_page(request, _order(request, items, REQUEST_SORT_FIELDS), "dc.requests.list"))
 
 
 async def get_request(request: Request) -> Response:
@@ -347,7 +346,7 @@ async def list_request_jobs(request: Request) -> Response:
     state, now = _ctx(request)
     request_id = _request(state, request).fields["id"]
     items = [job_view(j, now) for j in state.jobs.values() if j.spec["id"] == request_id]
-    return ok(_page(request, _order(request, items, ())))
+    return ok(_page(request, _order(request, items, ()), "dc.request_jobs.list"))
 
 
 async def list_jobs(request: Request) -> Response:
@@ -360,7 +359,7 @@ async def list_jobs(request: Request) -> Response:
         items = [j for j in items if _match(j, "projectId", "project", project)]
     for name, kind, value in _filters(request, kinds):
         items = [j for j in items if _match(j, name, kind, value)]
-    return ok(_page(request, _order(request, items, JOB_SORT_FIELDS)))
+    return ok(_page(request, _order(request, items, JOB_SORT_FIELDS), "dc.jobs.list"))
 
 
 async def get_job(request: Request) -> Response:
@@ -404,11 +403,6 @@ async def data_file(request: Request) -> Response:
     return ok({"size": file.size, "name": file.name, "signedUrl": url})
 
 
-def _s3_error(status: int, code: str, message: str) -> Response:
-    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>'
-    return Response(body, status_code=status, media_type="application/xml")
-
-
 async def download(request: Request) -> Response:
     """The signed URL's target (S3 in real APS): no bearer token, but a valid, unexpired signature."""
     state: DataConnectorState = state_of(request, "data_connector")
@@ -416,17 +410,17 @@ async def download(request: Request) -> Response:
     expires, given = request.query_params.get("Expires", ""), request.query_params.get("Signature", "")
     expected = _signature(state, job_id, name, expires)
     if not expires.isdigit() or not hmac.compare_digest(given.encode(), expected.encode()):
-        return _s3_error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match.")
+        return s3_error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match.")
     now = state.now()
     if int(expires) < now.timestamp():
-        return _s3_error(403, "AccessDenied", "Request has expired")
+        return s3_error(403, "AccessDenied", "Request has expired")
     job = state.jobs.get(job_id)
     try:
         file = next((f for f in extract_files(state, job, now) if f.name == name), None) if job else None
     except ApiError:  # the job was cancelled or failed after the URL was issued
         file = None
     if file is None:
-        return _s3_error(404, "NoSuchKey", "The specified key does not exist.")
+        return s3_error(404, "NoSuchKey", "The specified key does not exist.")
     headers = {"Content-Length": str(file.size), "Content-Disposition": f'attachment; filename="{name}"'}
     if file.stream is not None:
         return StreamingResponse(file.stream(), media_type=file.content_type, headers=headers)
@@ -444,20 +438,24 @@ async def steer_clock(request: Request) -> Response:
     return ok({"now": iso(state.now())})
 
 
+ROWS: list[Row] = [
+    Handle("dc.requests.create", create_request),
+    Handle("dc.requests.list", list_requests),
+    Handle("dc.requests.get", get_request),
+    Handle("dc.requests.update", update_request),
+    Handle("dc.requests.delete", delete_request),
+    Handle("dc.request_jobs.list", list_request_jobs),
+    Handle("dc.jobs.list", list_jobs),
+    Handle("dc.jobs.get", get_job),
+    Handle("dc.jobs.cancel", cancel_job),
+    Handle("dc.job_data.list", data_listing),
+    Handle("dc.job_data.get", data_file),
+]
+
+
 def routes() -> list[BaseRoute]:
-    base = "/data-connector/v1/accounts/{accountId}"
     return [
-        Route(f"{base}/requests", create_request, methods=["POST"]),
-        Route(f"{base}/requests", list_requests, methods=["GET"]),
-        Route(f"{base}/requests/{{requestId}}", get_request, methods=["GET"]),
-        Route(f"{base}/requests/{{requestId}}", update_request, methods=["PATCH"]),
-        Route(f"{base}/requests/{{requestId}}", delete_request, methods=["DELETE"]),
-        Route(f"{base}/requests/{{requestId}}/jobs", list_request_jobs, methods=["GET"]),
-        Route(f"{base}/jobs", list_jobs, methods=["GET"]),
-        Route(f"{base}/jobs/{{jobId}}", get_job, methods=["GET"]),
-        Route(f"{base}/jobs/{{jobId}}", cancel_job, methods=["DELETE"]),
-        Route(f"{base}/jobs/{{jobId}}/data-listing", data_listing, methods=["GET"]),
-        Route(f"{base}/jobs/{{jobId}}/data/{{name}}", data_file, methods=["GET"]),
+        *mount("data_connector", ROWS),
         Route("/sandbox-files/data-connector/{jobId}/{name}", download, methods=["GET"]),
         Route("/_sandbox/data-connector/clock", steer_clock, methods=["GET", "POST"]),
     ]
