@@ -114,6 +114,8 @@ class List:
     """Only where the registry has no maximum but the service is documented (elsewhere) to have one."""
     aliases: Sequence[tuple[str, str]] = ()
     """(prefix, replacement) pairs: the same endpoint at another path (hq v1's EU host)."""
+    unpaged: str | None = None
+    """A parameter whose presence makes the service ignore limit and offset (locations' filter[id])."""
 
     async def __call__(self, request: Request, state: Any) -> Response:
         ctx = self.open(request, state)
@@ -126,6 +128,8 @@ class List:
         if ep.paging == "array":
             return ok(self._shape(ctx, array_page(request, items, ep)))
         limit, offset = query_window(request, ep, maximum=self.max_limit)
+        if self.unpaged and request.query_params.get(self.unpaged):
+            limit, offset = max(1, len(items)), 0
         page = offset_page(request, items, limit, offset, links=self.links)
         if self.respond is not None and not query_list(request, "fields"):
             return self.respond(ctx, page)

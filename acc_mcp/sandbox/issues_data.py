@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from .locations_data import project_locations
 from .world import LARGE_PROJECT, SANDBOX_TODAY, World, iso, make_uuid
+
+__all__ = ["project_locations"]  # re-exported: RFIs and tests place records on the same tree
 
 
 def phrases(text: str, sep: str = ";") -> list[str]:
@@ -293,26 +296,6 @@ def _attributes(
         mapping |= {"permittedActions": ["delete"], "permittedAttributes": []} | _audit(rng, admin, start)
         maps.append(mapping | {"description": desc})
     return defs, maps
-
-
-def project_locations(world: World, project: dict[str, Any]) -> list[dict[str, Any]]:
-    """The project's location breakdown (LBS): levels with three zones each, and the site. RFIs share it."""
-    rng = world.rng(f"locations:{project['id']}")
-    nodes: list[dict[str, Any]] = []
-
-    def add(name: str, parent: str | None) -> str:
-        nodes.append({"id": make_uuid(rng), "parentId": parent, "name": name})
-        return str(nodes[-1]["id"])
-
-    root = add("Project", None)
-    for n in range(1, rng.randint(3, 8) + 1):
-        level = add(f"Level {n}", root)
-        for wing in ("North", "Core", "South"):
-            add(f"Level {n} - {wing}", level)
-    site = add("Site", root)
-    for area in ("Parking", "Main Entrance", "East Property Line"):
-        add(area, site)
-    return nodes
 
 
 class _Gen:
