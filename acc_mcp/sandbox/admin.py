@@ -66,7 +66,8 @@ def _project_companies(c: Ctx) -> list[Record]:
     if project is None:
         raise ApiError(404, f"Project {c.param('project_id')} not found.")
     on_project = {m["companyId"] for m in c.world.project_members(project["id"])}
-    return [hq_company(co, c.world.account_id) for co in c.world.companies if co["id"] in on_project]
+    companies = [co for co in c.world.companies if co["id"] in on_project]
+    return [hq_company(co, c.world.account_id) | {"project_id": project["id"]} for co in companies]
 
 
 def _member(c: Ctx) -> Record:

@@ -458,6 +458,7 @@ def _files(seeder: _ProjectSeeder, plan: _Plan, data: ReviewsData) -> None:
                     {"id": 1002, "type": "array", "name": "Discipline", "value": _DISCIPLINE[plan.discipline]},
                 ],
             },
+            "copiedFileVersionUrn": None,  # set when an approved version was copied (copyFilesOptions)
             "name": f"{sheet}.pdf",
         }
         if copy and status and status["value"] == "APPROVED":
