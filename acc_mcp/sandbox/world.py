@@ -18,12 +18,12 @@ ACCOUNT_NAME = "Harbor & Stone Builders"
 SANDBOX_TODAY = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 """The sandbox's "now": fixed, so dates in the dataset (overdue, due next week) never drift."""
 
-_FIRST = (
+_FIRST = (  # noqa: SIM905 - one string reads better than 40 quoted names
     "James Maria Wei Priya Daniel Sofia Marcus Aisha Tomás Hannah Kenji Olivia Rahul Grace Diego Fatima "
     "Liam Chloe Andre Mei Samuel Elena Victor Nadia Owen Leila Patrick Yuki Ethan Camila Isaac Zara Noah "
     "Ingrid Malik Rosa Connor Amara Felix Tessa"
 ).split()
-_LAST = (
+_LAST = (  # noqa: SIM905
     "Smith Garcia Chen Patel Okafor Rossi Johnson Rahman Alvarez Becker Tanaka Brown Gupta Kim Morales "
     "Haddad O'Brien Dubois Walker Lin Adeyemi Novak Reyes Petrov Hughes Nasser Murphy Sato Cohen Silva "
     "Grant Olsen Park Lindqvist Bello Ortega Doyle Mensah Wagner Brooks"
@@ -186,7 +186,10 @@ class World:
         rng = self.rng("profiles")
         for n, company in enumerate(self.companies):
             city, state, postal, area = _CITIES[0 if n == 0 else rng.randrange(len(_CITIES))]
-            address = {"type": "Main", "addressLine1": f"{rng.randint(100, 9999)} {rng.choice(_STREETS)}"}
+            address: dict[str, str | None] = {
+                "type": "Main",
+                "addressLine1": f"{rng.randint(100, 9999)} {rng.choice(_STREETS)}",
+            }
             address |= {"addressLine2": rng.choice((None, f"Suite {rng.randint(100, 450)}")), "city": city}
             address |= {"stateOrProvince": state, "postalCode": postal, "country": "United States"}
             company["addresses"] = [address | {"phone": company["phone"]}]
