@@ -450,7 +450,7 @@ async def test_full_pages_are_the_bytes_a_json_response_would_send(
     from acc_mcp.sandbox.issues_data import render
 
     for _ in range(2):  # cold, then from the cache
-        params = {"limit": 7, "offset": 3, "sortBy": "-displayId"}
+        params: dict[str, str | int] = {"limit": 7, "offset": 3, "sortBy": "-displayId"}
         got = await sandbox_http.get(f"{base(world)}/issues", params=params)
         data = sandbox_app.state.families["issues"].project(world.projects[0])
         body = got.json()

@@ -16,8 +16,8 @@ def url(world: World, n: int = 0, tree: str = "default") -> str:
     return f"/construction/locations/v2/projects/{world.projects[n]['id']}/trees/{tree}/nodes"
 
 
-async def nodes(http: httpx2.AsyncClient, world: World, n: int = 0, **params: Any) -> dict[str, Any]:
-    r = await http.get(url(world, n), params=params)
+async def nodes(http: httpx2.AsyncClient, world: World, **params: str | int) -> dict[str, Any]:
+    r = await http.get(url(world), params=params)
     assert r.status_code == 200, r.text
     body: dict[str, Any] = r.json()
     return body
@@ -59,7 +59,8 @@ async def test_filter_id_ignores_paging_and_adds_paths(sandbox_http: httpx2.Asyn
     tree = (await nodes(sandbox_http, world))["results"]
     wing = next(n for n in tree if n["name"] == "Level 2 - North")
     level = next(n for n in tree if n["name"] == "Level 2")
-    body = await nodes(sandbox_http, world, **{"filter[id]": f"{wing['id']},{level['id']}", "limit": 1, "offset": 5})
+    query: dict[str, str | int] = {"filter[id]": f"{wing['id']},{level['id']}", "limit": 1, "offset": 5}
+    body = await nodes(sandbox_http, world, **query)
     got = {n["name"]: n["path"] for n in body["results"]}
     assert got == {"Level 2": ["Project"], "Level 2 - North": ["Project", "Level 2"]}
 
