@@ -209,9 +209,9 @@ class PerProject(Generic[T]):
         return self._projects[pid]
 
 
-def by_id(items: Sequence[Record], wanted: str, noun: str, key: str = "id") -> Record:
-    """The record with this id, or ACC's 404."""
-    found = next((i for i in items if i[key] == wanted), None)
+def by_id(items: Sequence[Record], wanted: str, noun: str, where: str = "") -> Record:
+    """The record with this id, or ACC's 404 ("<noun> <id> not found[ in <where>].")."""
+    found = next((i for i in items if i["id"] == wanted), None)
     if found is None:
-        raise ApiError(404, f"{noun} {wanted} not found.")
+        raise ApiError(404, f"{noun} {wanted} not found{' in ' + where if where else ''}.")
     return found

@@ -223,6 +223,8 @@ def _issue(c: Ctx) -> Record:
     return issue
 
 
+AUDITED = (Dated("deletedAt"), Dated("createdAt"), Dated("updatedAt"))
+"""Custom-field definitions and mappings: live ones unless filter[deletedAt] asks (see `_live_unless_asked`)."""
 ISSUE_FILTERS: list[Filter] = [
     Flag("deleted", default=False),
     *(OneOf(k) for k in ("id", "issueTypeId", "issueSubtypeId", "assignedTo", "createdBy", "updatedBy", "closedBy")),
@@ -251,23 +253,12 @@ ROWS: list[Row] = [
     List(
         "issues.attribute_definitions.list",
         lambda c: _live_unless_asked(_data(c).attribute_definitions, c),
-        filters=[
-            Dated("deletedAt"),
-            Dated("createdAt"),
-            Dated("updatedAt"),
-            OneOf("dataType", ("list", "text", "paragraph", "numeric")),
-        ],
+        filters=[*AUDITED, OneOf("dataType", ("list", "text", "paragraph", "numeric"))],
     ),
     List(
         "issues.attribute_mappings.list",
         lambda c: _live_unless_asked(_data(c).attribute_mappings, c),
-        filters=[
-            Dated("deletedAt"),
-            Dated("createdAt"),
-            Dated("updatedAt"),
-            OneOf("attributeDefinitionId"),
-            OneOf("mappedItemId"),
-        ],
+        filters=[*AUDITED, OneOf("attributeDefinitionId"), OneOf("mappedItemId")],
     ),
     List(
         "issues.root_causes.list",

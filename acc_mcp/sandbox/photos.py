@@ -29,7 +29,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..endpoints import endpoint
-from .engine import Ctx, Get, Handle, Row, mount
+from .engine import Ctx, Get, Handle, Row, by_id, mount
 from .http import ApiError, in_range, json_body, ok, parse_range, query_list, require_project, s3_error, state_of
 from .pages import Sealer, body_window
 from .photos_data import MEDIA_TYPES, PhotosData, asset_bytes, asset_name, build
@@ -188,9 +188,7 @@ def get_photo(c: Ctx) -> dict[str, Any]:
     """One photo; a deleted one is 410 Gone, as the reference documents."""
     state: PhotosState = c.state
     photo_id = c.param("photoId").lower()
-    photo = next((p for p in state.data.photos.get(c.pid, []) if p["id"] == photo_id), None)
-    if photo is None:
-        raise ApiError(404, f"Photo {photo_id} not found in project {c.pid}.")
+    photo = by_id(state.data.photos.get(c.pid, []), photo_id, "Photo", f"project {c.pid}")
     include = _strings(query_list(c.request, "include"), "include", ("signedUrls",))
     if photo["deletedAt"] is not None:
         raise ApiError(410, f"Photo {photo['id']} was deleted on {photo['deletedAt']}.", code="GONE")

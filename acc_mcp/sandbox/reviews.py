@@ -13,7 +13,7 @@ import uuid
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
-from .engine import Ctx, Get, List, Row, Sort, mount
+from .engine import Ctx, Get, List, Row, Sort, by_id, mount
 from .filters import Dated, Flag, OneOf, Record, Test, Where, query_bool
 from .http import ApiError, query_list
 from .reviews_data import ReviewsData, build, role_autodesk_id
@@ -43,20 +43,11 @@ def _uuid_param(c: Ctx, name: str) -> str:
 
 
 def _review(c: Ctx) -> Record:
-    review_id = _uuid_param(c, "reviewId")
-    data: ReviewsData = c.state
-    for review in data.reviews.get(c.pid, []):
-        if review["id"] == review_id:
-            return review
-    raise ApiError(404, f"Review {review_id} not found in project {c.pid}.")
+    return by_id(c.state.reviews.get(c.pid, []), _uuid_param(c, "reviewId"), "Review", f"project {c.pid}")
 
 
 def _workflow(c: Ctx, workflow_id: str) -> Record:
-    data: ReviewsData = c.state
-    for workflow in data.workflows.get(c.pid, []):
-        if workflow["id"] == workflow_id:
-            return workflow
-    raise ApiError(404, f"Approval workflow {workflow_id} not found in project {c.pid}.")
+    return by_id(c.state.workflows.get(c.pid, []), workflow_id, "Approval workflow", f"project {c.pid}")
 
 
 def _initiator(request: Request, _raw: str) -> Test:

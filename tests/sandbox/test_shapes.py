@@ -12,27 +12,21 @@ from __future__ import annotations
 
 import copy
 import fnmatch
-import functools
-import json
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import httpx2
-import jsonschema
 import pytest
-import yaml
 from starlette.applications import Starlette
 
 from acc_mcp.endpoints import endpoint
 from acc_mcp.sandbox import World
 from acc_mcp.sandbox.engine import KeyedRoute
 
+from .reference import EXAMPLES, response_schema
+
 pytestmark = pytest.mark.anyio
 
-REFERENCE = Path(__file__).resolve().parents[1] / "reference"
-EXAMPLES: dict[str, Any] = json.loads((REFERENCE / "examples.json").read_text())
-OPENAPI = ("accountadmin.yaml", "Issues.yaml")
 
 ALLOWED: dict[tuple[str, str], str] = {
     # (endpoint key, JSON path in the example; both fnmatch patterns): why the sandbox may differ there.
@@ -182,51 +176,6 @@ def test_the_shape_check_has_teeth() -> None:
 # the official OpenAPI schemas ---------------------------------------------------------------------------------
 
 
-@functools.cache
-def _specs() -> dict[str, dict[str, Any]]:
-    return {name: yaml.safe_load((REFERENCE / "openapi" / name).read_text()) for name in OPENAPI}
-
-
-def _nullable(node: Any, schemas: dict[str, Any]) -> Any:
-    """Inline `$ref`s and let every typed value also be null (OpenAPI 3.0 without `nullable`, while ACC
-    returns unset values as null); every non-null value is still held to its declared type."""
-    if isinstance(node, dict):
-        if "$ref" in node:
-            return _nullable(schemas[node["$ref"].rsplit("/", 1)[-1]], schemas)
-        out = {k: _nullable(v, schemas) for k, v in node.items() if not k.startswith("x-")}
-        if isinstance(out.get("type"), str):
-            out["type"] = [out["type"], "null"]
-        if "enum" in out:
-            out["enum"] = [*out["enum"], None]
-        return out
-    if isinstance(node, list):
-        return [_nullable(v, schemas) for v in node]
-    return node
-
-
-SCHEMA_FIXES: dict[str, Any] = {
-    # Issues.yaml types Issue.permittedActions as an object and a custom attribute's value as an object (and says
-    # so itself); the reference text documents "array: string" and a string, number or null.
-    "Issue.permittedActions": {"type": "array", "items": {"type": "string"}},
-    "Issue.customAttributes.value": {"type": ["string", "number", "null"]},
-}
-
-
-def _schema(method: str, path: str) -> Any | None:
-    for spec in _specs().values():
-        operation = spec["paths"].get(path, {}).get(method.lower())
-        if operation is None:
-            continue
-        schemas = copy.deepcopy(spec["components"]["schemas"])
-        if "Issue" in schemas:
-            issue = schemas["Issue"]["properties"]
-            issue["permittedActions"] = SCHEMA_FIXES["Issue.permittedActions"]
-            issue["customAttributes"]["items"]["properties"]["value"] = SCHEMA_FIXES["Issue.customAttributes.value"]
-        content = operation["responses"]["200"].get("content", {}).get("application/json", {})
-        return _nullable(content["schema"], schemas) if "schema" in content else None
-    return None
-
-
 async def test_admin_and_issues_responses_validate_against_openapi(
     sandbox_http: httpx2.AsyncClient, sandbox_app: Starlette, world: World
 ) -> None:
@@ -235,13 +184,13 @@ async def test_admin_and_issues_responses_validate_against_openapi(
         ep = endpoint(key)
         if not key.startswith(("admin.", "hq.", "issues.")):
             continue
-        schema = _schema(ep.method, ep.path)
-        assert schema is not None, f"{key}: no 200 schema for {ep} in the OpenAPI specs"
+        validator = response_schema(ep.method, ep.path)
+        assert validator is not None, f"{key}: no 200 schema for {ep} in the OpenAPI specs"
         body = await _answer(sandbox_http, sandbox_app, world, key)
-        errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(body), key=lambda e: list(e.path))
+        errors = sorted(validator.iter_errors(body), key=lambda e: list(e.path))
         assert not errors, f"{key}: " + "; ".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
         validated.append(key)
     assert len(validated) >= 17, validated
     # The check has teeth: a wrong type fails.
-    issue_page = _schema("GET", endpoint("issues.issues.list").path)
-    assert not jsonschema.Draft7Validator(issue_page).is_valid({"results": [{"displayId": "7"}]})
+    issue_page = response_schema("GET", endpoint("issues.issues.list").path)
+    assert issue_page is not None and not issue_page.is_valid({"results": [{"displayId": "7"}]})
