@@ -20,7 +20,8 @@ from . import issues_data
 from .engine import Ctx, Fields, Get, List, PerProject, Row, Sort, mount
 from .filters import Dated, Filter, Flag, OneOf, Record, Test, Where, query_bool
 from .http import ApiError, query_list, require_project, state_of
-from .issues_data import STATUSES, ProjectIssues, phrases
+from .issues_data import ProjectIssues
+from .issues_vocab import ACTIONS, ATTRIBUTES, STATUSES, phrases
 from .sorting import Key, value_key
 from .world import World
 
@@ -59,7 +60,7 @@ def users_me(c: Ctx) -> Record:
     member = next((m for m in c.world.project_members(c.pid) if m["id"] == me["id"]), None)
     if member is None:
         raise ApiError(403, "The signed-in user is not a member of this project.", code="FORBIDDEN")
-    new = {"permittedActions": list(issues_data.ACTIONS), "permittedAttributes": list(issues_data.ATTRIBUTES)}
+    new = {"permittedActions": list(ACTIONS), "permittedAttributes": list(ATTRIBUTES)}
     new |= {"permittedStatuses": list(STATUSES)}
     new |= {"permitted_actions": new["permittedActions"], "permitted_attributes": new["permittedAttributes"]}
     new |= {"permitted_statuses": list(STATUSES)}
