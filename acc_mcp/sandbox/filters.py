@@ -104,7 +104,10 @@ class Flag:
     def apply(self, request: Request, items: list[Record]) -> list[Record]:
         wanted = query_bool(request, _param(self.field, self.param))
         wanted = self.default if wanted is None else wanted
-        return items if wanted is None else [i for i in items if bool(i[self.field]) is wanted]
+        if wanted is None:
+            return items
+        name = self.field  # `is True` rather than bool(): this runs over all 10,000 issues on every page
+        return [i for i in items if i[name] is True] if wanted else [i for i in items if i[name] is not True]
 
 
 @dataclass(frozen=True)
