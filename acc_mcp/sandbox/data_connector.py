@@ -19,15 +19,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from ..endpoints import endpoint
 from .data_connector_data import (
     HISTORY,
     LARGE_HISTORY,
@@ -42,9 +43,8 @@ from .data_connector_data import (
     tick,
 )
 from .data_connector_validate import INTERVALS, validate
-from .engine import Handle, Row, mount
+from .engine import Ctx, Get, Handle, List, Row, mount
 from .http import ApiError, json_body, ok, parse_datetime, require_account, s3_error, state_of
-from .pages import offset_page, query_window
 from .sorting import order, parse_fields
 from .world import SANDBOX_TODAY, World, iso, make_uuid
 
@@ -69,6 +69,12 @@ JOB_SORT_FIELDS = (
     "startDate", "endDate",
 )  # fmt: skip
 SCHEDULE_KEYS = {"isActive", "scheduleInterval", "reoccuringInterval", "effectiveFrom", "effectiveTo"}
+REQUEST_FILTERS = {"projectId": "project", "createdAt": "range", "updatedAt": "range", "isActive": "bool"}
+REQUEST_FILTERS |= {"scheduleInterval": "|".join(INTERVALS), "reocurringInterval": "int", "reoccuringInterval": "int"}
+REQUEST_FILTERS |= {"effectiveFrom": "date", "effectiveTo": "date", "startDate": "date", "endDate": "date"}
+JOB_FILTERS = {"projectId": "project", "createdAt": "range", "status": "queued|running|complete"}
+JOB_FILTERS |= {"completionStatus": "success|failed|cancelled", "startedAt": "range", "completedAt": "range"}
+JOB_FILTERS |= {"startDate": "date", "endDate": "date"}
 
 
 # Listing helpers --------------------------------------------------------------------------------------
@@ -135,10 +141,52 @@ def _order(request: Request, items: list[dict[str, Any]], fields: tuple[str, ...
     return order(items, [*rules, ("createdAt", sort == "desc"), ("id", sort == "desc")])
 
 
-def _page(request: Request, items: list[dict[str, Any]], key: str) -> dict[str, Any]:
-    """limit/offset (default 20; at most 100, as the service answers) without next/previous URLs."""
-    limit, offset = query_window(request, endpoint(key), maximum=MAX_LIMIT)
-    return offset_page(request, items, limit, offset, links=False)
+@dataclass(frozen=True)
+class Filters:
+    """Data Connector's `filter[field]=value`: one value per field, each field of a declared kind."""
+
+    kinds: dict[str, str]
+
+    def apply(self, request: Request, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for name, kind, value in _filters(request, self.kinds):
+            items = [i for i in items if _match(i, name, kind, value)]
+        return items
+
+
+@dataclass(frozen=True)
+class Order:
+    fields: tuple[str, ...]
+
+    def apply(self, ctx: Ctx, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return _order(ctx.request, items, self.fields)
+
+
+@dataclass
+class DcCtx(Ctx):
+    now: datetime = SANDBOX_TODAY
+    """The Data Connector clock, read once per request after the runs that fell due were spawned."""
+
+
+def in_dc(request: Request, state: DataConnectorState) -> Ctx:
+    require_account(request)
+    now = state.now()
+    tick(state, now)
+    return DcCtx(request, request.app.state.world, state, None, now)
+
+
+def _jobs(c: Ctx, request_id: str | None = None) -> list[dict[str, Any]]:
+    """Every job (of one request), as of now; the account-wide list also takes a top-level `projectId`."""
+    now = cast(DcCtx, c).now
+    jobs = [job_view(j, now) for j in c.state.jobs.values() if request_id in (None, j.spec["id"])]
+    project = c.request.query_params.get("projectId") if request_id is None else None
+    return [j for j in jobs if _match(j, "projectId", "project", project)] if project else jobs
+
+
+def _listing(
+    key: str, source: Callable[[Ctx], list[dict[str, Any]]], kinds: dict[str, str], sort: tuple[str, ...]
+) -> List:
+    """Data Connector lists: limit/offset (default 20, at most 100, as the service answers), no next URLs."""
+    return List(key, source, filters=[Filters(kinds)], sort=Order(sort), open=in_dc, links=False, max_limit=MAX_LIMIT)
 
 
 # Handlers ---------------------------------------------------------------------------------------------
@@ -190,22 +238,6 @@ async def create_request(request: Request) -> Response:
     return ok(req.fields, 201)
 
 
-async def list_requests(request: Request) -> Response:
-    state, _ = _ctx(request)
-    kinds = {"projectId": "project", "createdAt": "range", "updatedAt": "range", "isActive": "bool"}
-    kinds |= {"scheduleInterval": "|".join(INTERVALS), "reocurringInterval": "int", "reoccuringInterval": "int"}
-    kinds |= {"effectiveFrom": "date", "effectiveTo": "date", "startDate": "date", "endDate": "date"}
-    items = [r.fields for r in state.requests.values()]
-    for name, kind, value in _filters(request, kinds):
-        items = [r for r in items if _match(r, name, kind, value)]
-    return ok(_page(request, _order(request, items, REQUEST_SORT_FIELDS), "dc.requests.list"))
-
-
-async def get_request(request: Request) -> Response:
-    state, _ = _ctx(request)
-    return ok(_request(state, request).fields)
-
-
 async def update_request(request: Request) -> Response:
     state, now = _ctx(request)
     current = _request(state, request)
@@ -227,31 +259,6 @@ async def delete_request(request: Request) -> Response:
     state, _ = _ctx(request)
     del state.requests[_request(state, request).fields["id"]]
     return Response(status_code=204)
-
-
-async def list_request_jobs(request: Request) -> Response:
-    state, now = _ctx(request)
-    request_id = _request(state, request).fields["id"]
-    items = [job_view(j, now) for j in state.jobs.values() if j.spec["id"] == request_id]
-    return ok(_page(request, _order(request, items, ()), "dc.request_jobs.list"))
-
-
-async def list_jobs(request: Request) -> Response:
-    state, now = _ctx(request)
-    kinds = {"projectId": "project", "createdAt": "range", "status": "queued|running|complete"}
-    kinds |= {"completionStatus": "success|failed|cancelled", "startedAt": "range", "completedAt": "range"}
-    kinds |= {"startDate": "date", "endDate": "date"}
-    items = [job_view(j, now) for j in state.jobs.values()]
-    if project := request.query_params.get("projectId"):
-        items = [j for j in items if _match(j, "projectId", "project", project)]
-    for name, kind, value in _filters(request, kinds):
-        items = [j for j in items if _match(j, name, kind, value)]
-    return ok(_page(request, _order(request, items, JOB_SORT_FIELDS), "dc.jobs.list"))
-
-
-async def get_job(request: Request) -> Response:
-    state, now = _ctx(request)
-    return ok(job_view(_job(state, request), now))
 
 
 async def cancel_job(request: Request) -> Response:
@@ -327,13 +334,18 @@ async def steer_clock(request: Request) -> Response:
 
 ROWS: list[Row] = [
     Handle("dc.requests.create", create_request),
-    Handle("dc.requests.list", list_requests),
-    Handle("dc.requests.get", get_request),
+    _listing(
+        "dc.requests.list",
+        lambda c: [r.fields for r in c.state.requests.values()],
+        REQUEST_FILTERS,
+        REQUEST_SORT_FIELDS,
+    ),
+    Get("dc.requests.get", lambda c: _request(c.state, c.request).fields, open=in_dc),
     Handle("dc.requests.update", update_request),
     Handle("dc.requests.delete", delete_request),
-    Handle("dc.request_jobs.list", list_request_jobs),
-    Handle("dc.jobs.list", list_jobs),
-    Handle("dc.jobs.get", get_job),
+    _listing("dc.request_jobs.list", lambda c: _jobs(c, _request(c.state, c.request).fields["id"]), {}, ()),
+    _listing("dc.jobs.list", _jobs, JOB_FILTERS, JOB_SORT_FIELDS),
+    Get("dc.jobs.get", lambda c: job_view(_job(c.state, c.request), cast(DcCtx, c).now), open=in_dc),
     Handle("dc.jobs.cancel", cancel_job),
     Handle("dc.job_data.list", data_listing),
     Handle("dc.job_data.get", data_file),

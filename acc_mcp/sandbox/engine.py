@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -78,6 +78,12 @@ class Sort:
         return order(items, rules, keys)
 
 
+class Orderer(Protocol):
+    """Orders a list: `Sort`, or a family's own rules (Data Connector's `sort` + `sortFields`)."""
+
+    def apply(self, ctx: Ctx, items: list[Record]) -> list[Record]: ...
+
+
 @dataclass(frozen=True)
 class Fields:
     """`fields=a,b`: only those (plus `always`); with `allowed`, an unknown name is a 400."""
@@ -102,7 +108,7 @@ class List:
     key: str
     source: Callable[[Ctx], Sequence[Record]]
     filters: Sequence[Filter] = ()
-    sort: Sort | None = None
+    sort: Orderer | None = None
     fields: Fields | None = None
     render: Callable[[Ctx, list[Record]], list[Record]] | None = None
     """Turns the page's records into what the API returns (after paging, so only a page is rendered)."""
