@@ -13,7 +13,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -122,3 +122,27 @@ def cursor_page(request: Request, items: Sequence[Any], ep: Endpoint, sealer: Se
         pagination["cursorState"] = token
         pagination["nextUrl"] = str(request.url.replace(query=urlencode({"cursorState": token})))
     return {"pagination": pagination, "results": list(items[offset : offset + limit])}
+
+
+def keyset_page(
+    request: Request,
+    items: Sequence[dict[str, Any]],
+    key: Callable[[dict[str, Any]], list[Any]],
+    after: list[Any] | None,
+    *,
+    desc: bool,
+    limit: int,
+    sealer: Sealer,
+    query: dict[str, Any],
+) -> Page:
+    """`cursor-body` (photos): the records after `after` in `items`' (unique, keyset) order; while more follow,
+    `pagination.nextPost` is the URL and the body to POST for the next page, its cursor sealing `query` and the
+    last key returned, so pages never overlap or skip even when records are added between calls."""
+    if after is not None:
+        items = [i for i in items if (key(i) < after if desc else key(i) > after)]
+    page = list(items[:limit])
+    pagination: dict[str, Any] = {"limit": limit}
+    if len(items) > len(page):
+        cursor = sealer.seal({**query, "after": key(page[-1])})
+        pagination["nextPost"] = {"url": str(request.url.replace(query="")), "body": {"cursorState": cursor}}
+    return {"pagination": pagination, "results": page}

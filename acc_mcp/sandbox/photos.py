@@ -31,7 +31,7 @@ from starlette.routing import BaseRoute, Route
 from ..endpoints import endpoint
 from .engine import Ctx, Get, Handle, Row, by_id, mount
 from .http import ApiError, in_range, json_body, ok, parse_range, query_list, require_project, s3_error, state_of
-from .pages import Sealer, body_window
+from .pages import Sealer, body_window, keyset_page
 from .photos_data import MEDIA_TYPES, PhotosData, asset_bytes, asset_name, build
 from .sorting import check, order, parse_pair
 from .world import World
@@ -164,24 +164,23 @@ async def filter_photos(request: Request) -> Response:
         query, after = payload["query"], payload["after"]
     else:
         query, after = _query(body), None
-    field_name, direction = query["sort"]
+    name, desc = query["sort"][0], query["sort"][1] == "desc"
     items = [p for p in state.data.photos.get(project["id"], []) if _matches(p, query["filter"])]
-    items = order(items, [(field_name, direction == "desc"), ("id", direction == "desc")], KEYSET)
-    if after is not None:
-        last = tuple(after)
-        items = [
-            p
-            for p in items
-            if ((p[field_name], p["id"]) < last if direction == "desc" else (p[field_name], p["id"]) > last)
-        ]
-    page = items[: query["limit"]]
-    pagination: dict[str, Any] = {"limit": query["limit"]}
-    if len(items) > len(page):
-        tail = page[-1]
-        cursor = state.cursor.seal({"project": project["id"], "query": query, "after": [tail[field_name], tail["id"]]})
-        pagination["nextPost"] = {"url": str(request.url.replace(query="")), "body": {"cursorState": cursor}}
+    items = order(items, [(name, desc), ("id", desc)], KEYSET)
+    scope = {"project": project["id"], "query": query}
+    page = keyset_page(
+        request,
+        items,
+        lambda p: [p[name], p["id"]],
+        after,
+        desc=desc,
+        limit=query["limit"],
+        sealer=state.cursor,
+        query=scope,
+    )
     signed = "signedUrls" in query["include"]
-    return ok({"pagination": pagination, "results": [_render(request, state, p, signed) for p in page]})
+    page["results"] = [_render(request, state, p, signed) for p in page["results"]]
+    return ok(page)
 
 
 def get_photo(c: Ctx) -> dict[str, Any]:
