@@ -1,11 +1,13 @@
 """Account Admin: projects, project users, companies (construction/admin v1) and account users (hq v1).
 
 admin v1 pages with `limit`/`offset` and a `pagination` object; hq v1 returns bare arrays with snake_case
-fields, and is also served under `/hq/v1/regions/eu/` for EMEA accounts.
+fields, ignores invalid `sort` and `field` names (as its reference says), and is also served under
+`/hq/v1/regions/eu/` for EMEA accounts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -14,7 +16,7 @@ from starlette.routing import BaseRoute
 
 from .admin_data import HQ_COMPANY_FIELDS, HQ_USER_FIELDS, hq_company, hq_user, hub
 from .engine import Ctx, Fields, Get, Handle, List, Row, Sort, by_id, in_account, mount
-from .filters import Dated, OneOf, Record, Test, Text, Where
+from .filters import Dated, Filter, OneOf, Record, Test, Text, Where
 from .http import ApiError, ok, query_list, world_of
 from .world import World
 
@@ -88,6 +90,20 @@ def _hq_one(c: Ctx, kind: str) -> Record:
     return hq_company(company, c.world.account_id)
 
 
+def _hq_users(c: Ctx) -> list[Record]:
+    return [hq_user(u, c.world.account_id) for u in c.world.users]
+
+
+def _hq_companies(c: Ctx) -> list[Record]:
+    return [hq_company(co, c.world.account_id) for co in c.world.companies]
+
+
+def _hq(key: str, source: Callable[[Ctx], list[Record]], sortable: tuple[str, ...], *filters: Filter) -> List:
+    """An hq v1 list: a bare array, `sort` and `field` ignoring names they do not know, on both hosts."""
+    sort, fields = Sort(sortable, lenient=True), Fields(param="field")
+    return List(key, source, filters=filters, sort=sort, fields=fields, open=in_hq, aliases=[EU])
+
+
 async def hubs(request: Request) -> Response:
     """Data Management's hub list: where a client without ACC_ACCOUNT_ID finds its account (b.<id>)."""
     return ok(hub(world_of(request)))
@@ -131,32 +147,12 @@ ROWS: list[Row] = [
         fields=Fields(),
         open=in_account,
     ),
-    List(
-        "hq.users.list",
-        lambda c: [hq_user(u, c.world.account_id) for u in c.world.users],
-        sort=Sort(HQ_USER_FIELDS),
-        open=in_hq,
-        aliases=[EU],
-    ),
-    List(
-        "hq.users.search",
-        lambda c: [hq_user(u, c.world.account_id) for u in c.world.users],
-        filters=[HqSearch("name", "email", "company_name")],
-        sort=Sort(HQ_USER_FIELDS),
-        open=in_hq,
-        aliases=[EU],
-    ),
+    _hq("hq.users.list", _hq_users, HQ_USER_FIELDS),
+    _hq("hq.users.search", _hq_users, HQ_USER_FIELDS, HqSearch("name", "email", "company_name")),
     Get("hq.users.get", lambda c: _hq_one(c, "user"), open=in_hq, aliases=[EU]),
-    List(
-        "hq.companies.search",
-        lambda c: [hq_company(co, c.world.account_id) for co in c.world.companies],
-        filters=[HqSearch("name", "trade")],
-        sort=Sort(HQ_COMPANY_FIELDS),
-        open=in_hq,
-        aliases=[EU],
-    ),
+    _hq("hq.companies.search", _hq_companies, HQ_COMPANY_FIELDS, HqSearch("name", "trade")),
     Get("hq.companies.get", lambda c: _hq_one(c, "company"), open=in_hq, aliases=[EU]),
-    List("hq.project_companies.list", _project_companies, sort=Sort(HQ_COMPANY_FIELDS), open=in_hq, aliases=[EU]),
+    _hq("hq.project_companies.list", _project_companies, HQ_COMPANY_FIELDS),
 ]
 
 

@@ -67,6 +67,8 @@ class Sort:
     param: str = "sort"
     single: bool = False
     default: str | None = None
+    lenient: bool = False
+    """Ignore fields that are not sortable instead of a 400 (hq v1: "invalid fields will be ignored")."""
 
     def apply(self, ctx: Ctx, items: list[Record]) -> list[Record]:
         spec = (ctx.request.query_params.get(self.param) or self.default or "").strip()
@@ -74,7 +76,10 @@ class Sort:
             return items
         rules = parse_fields(spec, single=self.single)
         keys = self.fields(ctx) if callable(self.fields) else {}
-        check(rules, keys if callable(self.fields) else self.fields)
+        sortable = keys if callable(self.fields) else self.fields
+        if self.lenient:
+            rules = [r for r in rules if r[0] in sortable]
+        check(rules, sortable)
         return order(items, rules, keys)
 
 
@@ -90,9 +95,10 @@ class Fields:
 
     allowed: Sequence[str] | None = None
     always: Sequence[str] = ("id",)
+    param: str = "fields"
 
     def apply(self, request: Request, items: list[Record]) -> list[Record]:
-        wanted = query_list(request, "fields")
+        wanted = query_list(request, self.param)
         if not wanted:
             return items
         if self.allowed is not None and (bad := [f for f in wanted if f not in self.allowed]):

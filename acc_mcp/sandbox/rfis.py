@@ -26,39 +26,14 @@ from .sorting import Key, check, order, parse_rules
 from .world import World
 
 _LIST_FILTERS = (
-    "status",
-    "officialResponseStatus",
-    "assignedTo",
-    "locations",
-    "createdBy",
-    "costImpact",
-    "scheduleImpact",
-    "priority",
-    "id",
-    "reference",
-    "discipline",
-    "category",
-    "rfiTypeId",
-    "customIdentifier",
-    "customAttributes",
-)
+    "status", "officialResponseStatus", "assignedTo", "locations", "createdBy", "costImpact", "scheduleImpact",
+    "priority", "id", "reference", "discipline", "category", "rfiTypeId", "customIdentifier", "customAttributes",
+)  # fmt: skip
 _DATE_FILTERS = ("createdAt", "updatedAt", "closedAt", "dueDate")
 SORTABLE = (
-    "customIdentifier",
-    "title",
-    "status",
-    "dueDate",
-    "createdAt",
-    "updatedAt",
-    "closedAt",
-    "respondedAt",
-    "answeredAt",
-    "priority",
-    "costImpact",
-    "scheduleImpact",
-    "createdBy",
-    "managerId",
-)
+    "customIdentifier", "title", "status", "dueDate", "createdAt", "updatedAt", "closedAt", "respondedAt",
+    "answeredAt", "priority", "costImpact", "scheduleImpact", "createdBy", "managerId",
+)  # fmt: skip
 _DETAIL_ONLY = ("responses", "draftResponses", "maxAssignees")
 
 
