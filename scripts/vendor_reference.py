@@ -42,6 +42,8 @@ def main(source: Path = SOURCE) -> None:
     (TARGET / "examples.json").write_text(json.dumps(examples, indent=1, ensure_ascii=False) + "\n")
     for name in OPENAPI:
         shutil.copyfile(source / "openapi" / name, TARGET / "openapi" / name)
+    with (TARGET / "openapi" / "SOURCES.md").open("a") as sources:
+        sources.write(f"\nVendored into this folder by `scripts/vendor_reference.py`: {', '.join(OPENAPI[:2])} only.\n")
     print(f"{len(examples)} endpoints, {sum(len(e['examples']) for e in examples.values())} examples -> {TARGET}")
 
 
