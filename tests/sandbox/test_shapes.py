@@ -3,8 +3,8 @@
 For each endpoint the sandbox serves that has an example response (tests/reference/examples.json, vendored by
 scripts/vendor_reference.py), the sandbox's answer must have the example's shape: the same top-level kind, and
 every key of the example present with a compatible JSON type, recursively into the first item of each list.
-A null in the sandbox's answer is accepted where the example has a value (the reference documents those fields
-as unset when they are). Where the example itself disagrees with the reference text, the `ALLOWED` list says so.
+A null in the sandbox's answer is accepted where the example has a value only for fields the reference documents
+as optional or unset (`OPTIONAL`). Where the example itself disagrees with the reference text, `ALLOWED` says so.
 Admin and Issues responses are also validated against Autodesk's OpenAPI specs (tests/reference/openapi/).
 """
 
@@ -38,6 +38,16 @@ ALLOWED: dict[tuple[str, str], str] = {
 """Places where the reference's example is itself inconsistent with the reference text (or, for the steps, not
 comparable item by item), so the sandbox follows the text. Besides these, an example value of "" is a
 placeholder with no type (the RFIs and Data Connector examples write booleans and numbers that way)."""
+OPTIONAL = frozenset(
+    # Unset until something happens: deletion, archiving, a review's current step, a copy, an answer.
+    "deletedAt deletedBy deletedOn archivedAt archivedBy currentStepId currentStepDueDate copiedFileVersionUrn "  # noqa: SIM905
+    "folderUrn suggestedAnswer officialResponse bubbleUrn "
+    # Optional attributes the reference lists as unset when not given.
+    "addressLine2 address_line_2 imageUrl image_url thumbnailImageUrl templateId businessUnitId aboutMe about_me "
+    "extension gpsCoordinates locationId startDate endDate callbackUrl dateRange effectiveTo value".split()
+)
+"""Fields the sandbox may send as null where the example shows a value (the reference documents them as
+optional or unset); a null anywhere else is a mismatch."""
 CONDITIONAL = ("nextUrl", "previousUrl", "nextPost")
 """Present only when there is another page, as the reference says; the examples show a middle page."""
 QUERIES: dict[str, dict[str, str]] = {
@@ -121,8 +131,11 @@ def _kind(value: Any) -> str:
 
 def mismatches(example: Any, actual: Any, path: str = "$") -> list[str]:
     """Where `actual` does not have `example`'s shape (an empty list means it does)."""
-    if example is None or example == "" or actual is None:
+    if example is None or example == "":
         return []
+    if actual is None:
+        name = path.rsplit(".", 1)[-1]
+        return [] if name in OPTIONAL else [f"{path}: example has a value, sandbox sent null"]
     if _kind(example) != _kind(actual):
         return [f"{path}: example is {_kind(example)}, sandbox sent {_kind(actual)}"]
     if isinstance(example, dict):
@@ -170,7 +183,11 @@ def test_the_shape_check_has_teeth() -> None:
         "$.results[0].tags[0]: example is string, sandbox sent number",
     ]
     assert mismatches([example], example) == ["$: example is array, sandbox sent object"]
-    assert mismatches(example, {**example, "results": [{"id": None, "n": 2, "tags": []}]}) == []
+    assert mismatches(example, {**example, "results": [{"id": "b", "n": 2, "tags": []}]}) == []
+    assert mismatches(example, {**example, "results": [{"id": None, "n": 2, "tags": []}]}) == [
+        "$.results[0].id: example has a value, sandbox sent null"
+    ]
+    assert mismatches({"deletedAt": "2020-01-01"}, {"deletedAt": None}) == []  # documented as unset
 
 
 # the official OpenAPI schemas ---------------------------------------------------------------------------------
