@@ -77,11 +77,16 @@ def _next_action(request: Request, user_id: str) -> Test:
     return test
 
 
-def _candidate(kind: str) -> Where:
-    param = f"filter[nextActionBy{kind[:-1].replace('ie', 'y').title()}]"
+def _candidate(param: str, kind: str) -> Where:
+    """filter[nextActionByRole|Company]: a review whose current step lists that role or company as a candidate."""
     return Where(
         param, lambda _r, v: lambda r: any(x["autodeskId"] == v for x in r["nextActionBy"]["candidates"][kind])
     )
+
+
+def _workflow_ids(request: Request, _raw: str) -> Test:
+    wanted = {w.lower() for w in query_list(request, "filter[workflowId]")}
+    return lambda r: r["workflowId"] in wanted
 
 
 def _archived(request: Request, raw: str) -> Test:
@@ -142,15 +147,12 @@ ROWS: list[Row] = [
             Flag("archived", default=False),
             Where("filter[archivedBy]", _archived),
             ArchivedAt(),
-            Where(
-                "filter[workflowId]",
-                lambda r, _v: lambda x: x["workflowId"] in {w.lower() for w in query_list(r, "filter[workflowId]")},
-            ),
+            Where("filter[workflowId]", _workflow_ids),
             OneOf("status", REVIEW_STATUSES),
             *(Dated(k) for k in ("currentStepDueDate", "createdAt", "updatedAt", "finishedAt")),
             Where("filter[nextActionByUser]", _next_action),
-            _candidate("roles"),
-            _candidate("companies"),
+            _candidate("filter[nextActionByRole]", "roles"),
+            _candidate("filter[nextActionByCompany]", "companies"),
             Where("filter[name]", _name),
             Where("filter[sequenceId]", _sequence),
         ],
