@@ -20,9 +20,10 @@ import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .engine import KeyedRoute
 from .http import ApiError, json_body
 from .world import World
 
@@ -35,7 +36,7 @@ SANDBOX_TOKEN = "sandbox-demo-token"
 UNGATED = ("/_sandbox/", "/authentication/", "/sandbox-files/")
 """Paths outside the bearer-token gateway: test controls, OAuth, and signed-URL downloads (S3 in real APS)."""
 
-FAMILIES = ("admin", "issues", "rfis", "reviews", "photos", "data_connector", "auth")
+FAMILIES = ("admin", "issues", "locations", "rfis", "reviews", "photos", "data_connector", "auth")
 DEFAULT_ACCESS_TOKEN_TTL = 3600
 """Seconds an issued access token lives, as APS documents (60 minutes)."""
 
@@ -85,6 +86,8 @@ class Controls:
     """Requests per rolling minute before 429s; None turns the limit off (requests are still counted)."""
     faults: list[Fault] = field(default_factory=list)
     requests: Counter[str] = field(default_factory=Counter)
+    routes: Counter[str] = field(default_factory=Counter)
+    """Gated requests by registry route, `"GET /construction/issues/v1/projects/{projectId}/issues"`."""
     statuses: Counter[int] = field(default_factory=Counter)
     peak_per_minute: int = 0
     _window: deque[float] = field(default_factory=deque)
@@ -110,6 +113,7 @@ class Controls:
         return {
             "requests": sum(self.requests.values()),
             "byPath": dict(self.requests),
+            "byRoute": dict(self.routes),
             "statuses": {str(k): v for k, v in self.statuses.items()},
             "peakPerMinute": self.peak_per_minute,
             "rateLimit": self.rate_limit,
@@ -139,9 +143,17 @@ class Controls:
 class Gateway:
     """The ASGI layer in front of the routes: auth, rate limit, latency, faults, counting."""
 
-    def __init__(self, app: ASGIApp, controls: Controls) -> None:
+    def __init__(self, app: ASGIApp, controls: Controls, routes: list[KeyedRoute]) -> None:
         self.app = app
         self.controls = controls
+        self.routes = routes
+
+    def route_of(self, scope: Scope) -> str | None:
+        """The registry route (`str(endpoint)`) this request is for, matched the way the router will."""
+        for route in self.routes:
+            if route.matches(scope)[0] is Match.FULL:
+                return str(route.ep)
+        return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(UNGATED):
@@ -150,6 +162,8 @@ class Gateway:
         controls = self.controls
         path: str = scope["path"]
         controls.requests[path] += 1
+        if (route := self.route_of(scope)) is not None:
+            controls.routes[route] += 1
         response = self._gate(scope, path)
         if controls.latency:
             await anyio.sleep(controls.latency)
@@ -253,5 +267,6 @@ def build_app(world: World | None = None, *, controls: Controls | None = None) -
     app.state.world = world
     app.state.families = families
     app.state.controls = controls or Controls()
-    app.add_middleware(Gateway, controls=app.state.controls)
+    keyed = [r for r in routes if isinstance(r, KeyedRoute)]
+    app.add_middleware(Gateway, controls=app.state.controls, routes=keyed)
     return app

@@ -5,8 +5,8 @@ its secret, client_credentials, and owner of service accounts). Callbacks are an
 (RFC 8252); anything else is a 400 page, never a redirect. The authorize page is a plain HTML form, so a test
 drives the whole 3-legged flow over HTTP: GET /authorize, read the hidden `consent` field, POST it back with
 `decision=allow|deny`, follow the 302 to the callback. Refresh tokens rotate; presenting a used one revokes
-its whole grant family. `/authentication/` is outside the gateway, so the SSA routes check their 2-legged
-bearer themselves; /userinfo is behind it.
+its whole grant family. The Secure Service Account routes are in `auth_accounts`; /userinfo is behind the
+gateway.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from . import auth_accounts
 from . import auth_data as ad
-from .app import Controls, IssuedToken
+from .app import Controls
 from .auth_data import (
     SANDBOX_CLIENT_ID,
     SANDBOX_CLIENT_SECRET,
@@ -36,15 +37,14 @@ from .auth_data import (
     OAuthError,
     sandbox_user,
 )
-from .http import ApiError, json_body, ok, state_of
+from .auth_jwt import verify_assertion
+from .http import ApiError, ok, state_of
 from .world import World
 
 __all__ = ["SANDBOX_CLIENT_ID", "SANDBOX_CLIENT_SECRET", "SANDBOX_PUBLIC_CLIENT_ID", "auth_state", "sandbox_user"]
 
 STATE_RE = re.compile(r"[A-Za-z0-9,._-]+")
 """The reference: state "can only contain alphanumeric characters, commas, periods, underscores, and hyphens"."""
-NAME_RE = re.compile(r"(?=.*[A-Za-z0-9])[A-Za-z0-9-]{5,100}")
-FIRST_NAME_RE = re.compile(r"(?=.*[A-Za-z0-9])[A-Za-z0-9_-]{5,100}")
 
 
 def seed(world: World) -> AuthState:
@@ -289,9 +289,7 @@ def _jwt_bearer(state: AuthState, controls: Controls, app: ClientApp, form: Form
         raise OAuthError("unauthorized_client", "JWT assertions are for confidential (server-to-server) apps.")
     own = f"{request.url.scheme}://{request.url.netloc}/authentication/v2/token"
     now = controls.now()
-    sa, key, scopes = ad.verify_assertion(
-        state, app.client_id, _require(form, "assertion"), now, {ad.APS_TOKEN_URL, own}
-    )
+    sa, key, scopes = verify_assertion(state, app.client_id, _require(form, "assertion"), now, {ad.APS_TOKEN_URL, own})
     if "scope" in form:
         requested = ad.parse_scopes(form["scope"])
         if not set(requested) <= set(scopes):
@@ -344,73 +342,6 @@ async def revoke(request: Request) -> Response:
     return Response(status_code=200)
 
 
-# -- service accounts -----------------------------------------------------------------------------------
-
-
-def _two_legged(request: Request, *scopes: str) -> IssuedToken:
-    """The SSA routes take a 2-legged token of a confidential app holding one of `scopes`."""
-    auth = request.headers.get("authorization", "")
-    if not auth.lower().startswith("bearer "):
-        raise ApiError(401, "The token is not provided in the request.", code="AUTH-001")
-    issued = _controls(request).live_token(auth[7:].strip())
-    if issued is None or issued.user_id is not None:
-        raise ApiError(401, "The token has expired, is invalid, or is not a two-legged token.", code="AUTH-006")
-    if _state(request).apps[issued.client_id].public:
-        raise ApiError(403, "Only a server-to-server application can own service accounts.")
-    if not set(scopes) & set(issued.scopes):
-        raise ApiError(403, f"The token lacks the scope {scopes[0]}.")
-    return issued
-
-
-def _account(request: Request, client_id: str) -> ad.ServiceAccount:
-    sa = _state(request).service_accounts.get(request.path_params["serviceAccountId"])
-    if sa is None or sa.created_by != client_id:
-        raise ApiError(404, "The service account is not found.")
-    return sa
-
-
-async def create_service_account(request: Request) -> Response:
-    issued = _two_legged(request, "application:service_account:write")
-    body, state = await json_body(request), _state(request)
-    for label, pattern in (("name", NAME_RE), ("firstName", FIRST_NAME_RE), ("lastName", NAME_RE)):
-        if not isinstance(body.get(label), str) or not pattern.fullmatch(body[label]):
-            raise ApiError(400, f"{label} is required: 5–100 letters, digits or dashes, one alphanumeric at least.")
-    name, first, last = str(body["name"]), str(body["firstName"]), str(body["lastName"])
-    owned = state.owned(issued.client_id)
-    if len(owned) >= ad.MAX_SERVICE_ACCOUNTS:
-        raise ApiError(403, f"An application can have at most {ad.MAX_SERVICE_ACCOUNTS} service accounts.")
-    if any(sa.name == name for sa in owned):
-        raise ApiError(400, f"A service account named {name!r} already exists.")
-    sa = state.create_service_account(issued.client_id, name, first, last, _controls(request).now())
-    return ok({"serviceAccountId": sa.id, "email": sa.email}, status=201)
-
-
-async def list_service_accounts(request: Request) -> Response:
-    issued = _two_legged(request, "application:service_account:read", "application:service_account:write")
-    return ok({"serviceAccounts": [sa.details() for sa in _state(request).owned(issued.client_id)]})
-
-
-async def get_service_account(request: Request) -> Response:
-    issued = _two_legged(request, "application:service_account:read", "application:service_account:write")
-    return ok(_account(request, issued.client_id).details())
-
-
-async def create_key(request: Request) -> Response:
-    sa = _account(request, _two_legged(request, "application:service_account_key:write").client_id)
-    if sa.status != "ENABLED":
-        raise ApiError(400, "The service account is not enabled.")
-    if len(sa.keys) >= ad.MAX_KEYS:
-        raise ApiError(403, f"A service account can have at most {ad.MAX_KEYS} keys.")
-    kid, pem = _state(request).new_key(sa, _controls(request).now())
-    return ok({"kid": kid, "privateKey": pem}, status=201)
-
-
-async def list_keys(request: Request) -> Response:
-    scopes = ("application:service_account_key:read", "application:service_account_key:write")
-    sa = _account(request, _two_legged(request, *scopes).client_id)
-    return ok({"keys": [key.details() for key in sa.keys.values()]})
-
-
 # -- userinfo -------------------------------------------------------------------------------------------
 
 
@@ -445,16 +376,12 @@ async def userinfo(request: Request) -> Response:
 
 
 def routes() -> list[BaseRoute]:
-    v2, sa = "/authentication/v2", "/authentication/v2/service-accounts/{serviceAccountId}"
+    v2 = "/authentication/v2"
     return [
         Route(f"{v2}/authorize", authorize, methods=["GET"]),
         Route(f"{v2}/authorize", authorize_decision, methods=["POST"]),
         Route(f"{v2}/token", token, methods=["POST"]),
         Route(f"{v2}/revoke", revoke, methods=["POST"]),
-        Route(f"{v2}/service-accounts", create_service_account, methods=["POST"]),
-        Route(f"{v2}/service-accounts", list_service_accounts, methods=["GET"]),
-        Route(sa, get_service_account, methods=["GET"]),
-        Route(f"{sa}/keys", create_key, methods=["POST"]),
-        Route(f"{sa}/keys", list_keys, methods=["GET"]),
+        *auth_accounts.routes(),
         Route("/userinfo", userinfo, methods=["GET"]),
     ]

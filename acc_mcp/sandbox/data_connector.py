@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -31,7 +32,6 @@ from starlette.routing import BaseRoute, Route
 from .data_connector_data import (
     HISTORY,
     LARGE_HISTORY,
-    SERVICE_GROUPS,
     DataConnectorState,
     DcRequest,
     Job,
@@ -42,15 +42,15 @@ from .data_connector_data import (
     reschedule,
     tick,
 )
-from .http import ApiError, json_body, ok, parse_datetime, query_int, require_account, state_of
+from .data_connector_validate import INTERVALS, validate
+from .engine import Ctx, Get, Handle, List, Row, mount
+from .http import ApiError, json_body, ok, parse_datetime, require_account, s3_error, state_of
+from .sorting import order, parse_fields
 from .world import SANDBOX_TODAY, World, iso, make_uuid
 
-INTERVALS = ("ONE_TIME", "DAY", "WEEK", "MONTH", "YEAR")
-DATE_RANGES = ("TODAY", "YESTERDAY", "PAST_7_DAYS", "MONTH_TO_DATE", "LAST_MONTH")
-PROJECT_STATUSES = ("all", "archived", "active")
 URL_TTL = 60
 """Seconds a signed download URL stays valid (per the reference)."""
-MAX_PROJECTS = 50
+MAX_LIMIT = 100
 REQUEST_KEYS = (
     "id", "description", "isActive", "accountId", "projectId", "projectIdList", "createdBy", "createdByEmail",
     "createdAt", "updatedBy", "updatedAt", "scheduleInterval", "reoccuringInterval", "effectiveFrom", "effectiveTo",
@@ -69,114 +69,12 @@ JOB_SORT_FIELDS = (
     "startDate", "endDate",
 )  # fmt: skip
 SCHEDULE_KEYS = {"isActive", "scheduleInterval", "reoccuringInterval", "effectiveFrom", "effectiveTo"}
-
-
-# Validation -------------------------------------------------------------------------------------------
-
-
-def _bool(body: dict[str, Any], name: str, default: bool) -> bool:
-    value = body.get(name)
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise ApiError(400, f"{name} must be true or false, got {value!r}.")
-    return value
-
-
-def _when(body: dict[str, Any], name: str) -> datetime | None:
-    value = body.get(name)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ApiError(400, f"{name} must be an ISO 8601 date-time string.")
-    return parse_datetime(value, name=name)
-
-
-def _choice(body: dict[str, Any], name: str, allowed: tuple[str, ...], default: str | None) -> str | None:
-    value = body.get(name)
-    if value is None:
-        return default
-    if value not in allowed:
-        raise ApiError(400, f"{name} must be one of {', '.join(allowed)}; got {value!r}.")
-    return str(value)
-
-
-def _project_ids(body: dict[str, Any], world: World) -> tuple[str | None, list[str]]:
-    legacy, ids = body.get("projectId"), body.get("projectIdList")
-    if isinstance(ids, str):  # the reference's own example sends the list JSON-encoded in a string
-        try:
-            ids = json.loads(ids)
-        except ValueError:
-            raise ApiError(400, "projectIdList must be an array of project IDs.") from None
-    if ids is None:
-        ids = [] if legacy is None else [legacy]
-    if legacy is not None and not isinstance(legacy, str):
-        raise ApiError(400, "projectId must be a string.")
-    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        raise ApiError(400, "projectIdList must be an array of project IDs.")
-    if len(ids) > MAX_PROJECTS:
-        raise ApiError(400, f"projectIdList may hold at most {MAX_PROJECTS} project IDs; got {len(ids)}.")
-    clean = list(dict.fromkeys(i.removeprefix("b.") for i in ids))
-    for pid in clean:
-        if world.project(pid) is None:
-            raise ApiError(400, f"projectIdList: project {pid} does not exist in this account.")
-    return (legacy.removeprefix("b.") if legacy else None), clean
-
-
-def _validate(body: dict[str, Any], world: World) -> dict[str, Any]:
-    """The normalized request attributes `body` describes; a 400 naming the first field that breaks a rule."""
-    description = body.get("description")
-    if description is not None and not isinstance(description, str):
-        raise ApiError(400, "description must be a string.")
-    interval = _choice(body, "scheduleInterval", INTERVALS, None)
-    if interval is None:
-        raise ApiError(400, f"scheduleInterval is required: one of {', '.join(INTERVALS)}.")
-    every = body.get("reoccuringInterval")
-    if interval == "ONE_TIME":
-        every = None  # the reference: ignored for ONE_TIME
-    elif isinstance(every, bool) or not isinstance(every, int) or every < 1:
-        raise ApiError(400, f"reoccuringInterval is required for scheduleInterval {interval}: a positive integer.")
-    start, end = _when(body, "effectiveFrom"), _when(body, "effectiveTo")
-    if start is None:
-        raise ApiError(400, "effectiveFrom is required (ISO 8601 date-time).")
-    if interval == "ONE_TIME" and end is not None:
-        raise ApiError(400, "effectiveTo must not be supplied when scheduleInterval is ONE_TIME.")
-    if interval != "ONE_TIME" and end is None:
-        raise ApiError(400, f"effectiveTo is required when scheduleInterval is {interval}.")
-    if end is not None and end <= start:
-        raise ApiError(400, "effectiveTo must be later than effectiveFrom.")
-    groups = body.get("serviceGroups")
-    if isinstance(groups, str):
-        groups = [g.strip() for g in groups.split(",") if g.strip()]
-    if not isinstance(groups, list) or not groups or not all(isinstance(g, str) for g in groups):
-        raise ApiError(400, "serviceGroups is required: an array of at least one service group.")
-    if bad := [g for g in groups if g not in SERVICE_GROUPS]:
-        raise ApiError(400, f"serviceGroups: unknown service group {bad[0]!r}. Use: {', '.join(SERVICE_GROUPS)}.")
-    callback = body.get("callbackUrl")
-    if callback is not None and (not isinstance(callback, str) or not callback.startswith(("https://", "http://"))):
-        raise ApiError(400, "callbackUrl must be an http(s) URL.")
-    legacy, ids = _project_ids(body, world)
-    first, last = _when(body, "startDate"), _when(body, "endDate")
-    first, last = first or last, last or first  # the reference: one alone serves as both
-    if first and last and last < first:
-        raise ApiError(400, "endDate must not be earlier than startDate.")
-    return {
-        "description": description,
-        "isActive": _bool(body, "isActive", True),
-        "projectId": legacy,
-        "projectIdList": ids,
-        "scheduleInterval": interval,
-        "reoccuringInterval": every,
-        "effectiveFrom": iso(start),
-        "effectiveTo": iso(end) if end else None,
-        "serviceGroups": list(dict.fromkeys(groups)),
-        "callbackUrl": callback,
-        "sendEmail": _bool(body, "sendEmail", True),
-        "startDate": iso(first) if first else None,
-        "endDate": iso(last) if last else None,
-        "dateRange": _choice(body, "dateRange", DATE_RANGES, None),
-        "projectStatus": _choice(body, "projectStatus", PROJECT_STATUSES, "all"),
-    }
+REQUEST_FILTERS = {"projectId": "project", "createdAt": "range", "updatedAt": "range", "isActive": "bool"}
+REQUEST_FILTERS |= {"scheduleInterval": "|".join(INTERVALS), "reocurringInterval": "int", "reoccuringInterval": "int"}
+REQUEST_FILTERS |= {"effectiveFrom": "date", "effectiveTo": "date", "startDate": "date", "endDate": "date"}
+JOB_FILTERS = {"projectId": "project", "createdAt": "range", "status": "queued|running|complete"}
+JOB_FILTERS |= {"completionStatus": "success|failed|cancelled", "startedAt": "range", "completedAt": "range"}
+JOB_FILTERS |= {"startDate": "date", "endDate": "date"}
 
 
 # Listing helpers --------------------------------------------------------------------------------------
@@ -234,25 +132,61 @@ def _match(item: dict[str, Any], name: str, kind: str, value: str) -> bool:
 
 
 def _order(request: Request, items: list[dict[str, Any]], fields: tuple[str, ...]) -> list[dict[str, Any]]:
-    """`sort` (asc/desc by date) orders by createdAt; `sortFields` (ignoring unknown names) takes precedence."""
+    """`sort` (asc/desc) orders by createdAt; `sortFields` (a,-b) takes precedence, and, unlike the other
+    families, ignores names it does not know: the reference lists the sortable fields but not an error."""
     sort = request.query_params.get("sort", "asc").lower()
     if sort not in ("asc", "desc"):
         raise ApiError(400, f"sort must be asc or desc, got {sort!r}.")
-    items = sorted(items, key=lambda it: (it["createdAt"], it["id"]), reverse=sort == "desc")
-    spec = [p.strip() for p in request.query_params.get("sortFields", "").split(",")]
-    for part in reversed([p for p in spec if p.lstrip("-") in fields]):
-        name = part.lstrip("-")
-        items.sort(key=lambda it: (it[name] is None, "" if it[name] is None else it[name]), reverse=part[0] == "-")
-    return items
+    rules = [r for r in parse_fields(request.query_params.get("sortFields", "")) if r[0] in fields]
+    return order(items, [*rules, ("createdAt", sort == "desc"), ("id", sort == "desc")])
 
 
-def _page(request: Request, items: list[dict[str, Any]]) -> dict[str, Any]:
-    limit = query_int(request, "limit", 20, minimum=1, maximum=100)
-    offset = query_int(request, "offset", 0)
-    return {
-        "pagination": {"limit": limit, "offset": offset, "totalResults": len(items)},
-        "results": items[offset : offset + limit],
-    }
+@dataclass(frozen=True)
+class Filters:
+    """Data Connector's `filter[field]=value`: one value per field, each field of a declared kind."""
+
+    kinds: dict[str, str]
+
+    def apply(self, request: Request, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for name, kind, value in _filters(request, self.kinds):
+            items = [i for i in items if _match(i, name, kind, value)]
+        return items
+
+
+@dataclass(frozen=True)
+class Order:
+    fields: tuple[str, ...]
+
+    def apply(self, ctx: Ctx, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return _order(ctx.request, items, self.fields)
+
+
+@dataclass
+class DcCtx(Ctx):
+    now: datetime = SANDBOX_TODAY
+    """The Data Connector clock, read once per request after the runs that fell due were spawned."""
+
+
+def in_dc(request: Request, state: DataConnectorState) -> Ctx:
+    require_account(request)
+    now = state.now()
+    tick(state, now)
+    return DcCtx(request, request.app.state.world, state, None, now)
+
+
+def _jobs(c: Ctx, request_id: str | None = None) -> list[dict[str, Any]]:
+    """Every job (of one request), as of now; the account-wide list also takes a top-level `projectId`."""
+    now = cast(DcCtx, c).now
+    jobs = [job_view(j, now) for j in c.state.jobs.values() if request_id in (None, j.spec["id"])]
+    project = c.request.query_params.get("projectId") if request_id is None else None
+    return [j for j in jobs if _match(j, "projectId", "project", project)] if project else jobs
+
+
+def _listing(
+    key: str, source: Callable[[Ctx], list[dict[str, Any]]], kinds: dict[str, str], sort: tuple[str, ...]
+) -> List:
+    """Data Connector lists: limit/offset (default 20, at most 100, as the service answers), no next URLs."""
+    return List(key, source, filters=[Filters(kinds)], sort=Order(sort), open=in_dc, links=False, max_limit=MAX_LIMIT)
 
 
 # Handlers ---------------------------------------------------------------------------------------------
@@ -299,25 +233,9 @@ def _save(state: DataConnectorState, req: DcRequest, now: datetime, new_schedule
 
 async def create_request(request: Request) -> Response:
     state, now = _ctx(request)
-    req = _new_request(state, _validate(await json_body(request), state.world), now)
+    req = _new_request(state, validate(await json_body(request), state.world), now)
     _save(state, req, now, new_schedule=True)
     return ok(req.fields, 201)
-
-
-async def list_requests(request: Request) -> Response:
-    state, _ = _ctx(request)
-    kinds = {"projectId": "project", "createdAt": "range", "updatedAt": "range", "isActive": "bool"}
-    kinds |= {"scheduleInterval": "|".join(INTERVALS), "reocurringInterval": "int", "reoccuringInterval": "int"}
-    kinds |= {"effectiveFrom": "date", "effectiveTo": "date", "startDate": "date", "endDate": "date"}
-    items = [r.fields for r in state.requests.values()]
-    for name, kind, value in _filters(request, kinds):
-        items = [r for r in items if _match(r, name, kind, value)]
-    return ok(_page(request, _order(request, items, REQUEST_SORT_FIELDS)))
-
-
-async def get_request(request: Request) -> Response:
-    state, _ = _ctx(request)
-    return ok(_request(state, request).fields)
 
 
 async def update_request(request: Request) -> Response:
@@ -328,7 +246,7 @@ async def update_request(request: Request) -> Response:
     if "projectId" in patch or "projectIdList" in patch:
         merged["projectId"], merged["projectIdList"] = patch.pop("projectId", None), patch.pop("projectIdList", None)
     merged.update(patch)
-    attrs = _validate(merged, state.world)
+    attrs = validate(merged, state.world)
     user = state.user
     fields = {**current.fields, **attrs, "updatedBy": user["autodeskId"], "updatedAt": iso(now)}
     req = DcRequest(fields, current.anchor, current.next_k, current.runs)
@@ -341,31 +259,6 @@ async def delete_request(request: Request) -> Response:
     state, _ = _ctx(request)
     del state.requests[_request(state, request).fields["id"]]
     return Response(status_code=204)
-
-
-async def list_request_jobs(request: Request) -> Response:
-    state, now = _ctx(request)
-    request_id = _request(state, request).fields["id"]
-    items = [job_view(j, now) for j in state.jobs.values() if j.spec["id"] == request_id]
-    return ok(_page(request, _order(request, items, ())))
-
-
-async def list_jobs(request: Request) -> Response:
-    state, now = _ctx(request)
-    kinds = {"projectId": "project", "createdAt": "range", "status": "queued|running|complete"}
-    kinds |= {"completionStatus": "success|failed|cancelled", "startedAt": "range", "completedAt": "range"}
-    kinds |= {"startDate": "date", "endDate": "date"}
-    items = [job_view(j, now) for j in state.jobs.values()]
-    if project := request.query_params.get("projectId"):
-        items = [j for j in items if _match(j, "projectId", "project", project)]
-    for name, kind, value in _filters(request, kinds):
-        items = [j for j in items if _match(j, name, kind, value)]
-    return ok(_page(request, _order(request, items, JOB_SORT_FIELDS)))
-
-
-async def get_job(request: Request) -> Response:
-    state, now = _ctx(request)
-    return ok(job_view(_job(state, request), now))
 
 
 async def cancel_job(request: Request) -> Response:
@@ -404,11 +297,6 @@ async def data_file(request: Request) -> Response:
     return ok({"size": file.size, "name": file.name, "signedUrl": url})
 
 
-def _s3_error(status: int, code: str, message: str) -> Response:
-    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>'
-    return Response(body, status_code=status, media_type="application/xml")
-
-
 async def download(request: Request) -> Response:
     """The signed URL's target (S3 in real APS): no bearer token, but a valid, unexpired signature."""
     state: DataConnectorState = state_of(request, "data_connector")
@@ -416,17 +304,17 @@ async def download(request: Request) -> Response:
     expires, given = request.query_params.get("Expires", ""), request.query_params.get("Signature", "")
     expected = _signature(state, job_id, name, expires)
     if not expires.isdigit() or not hmac.compare_digest(given.encode(), expected.encode()):
-        return _s3_error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match.")
+        return s3_error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match.")
     now = state.now()
     if int(expires) < now.timestamp():
-        return _s3_error(403, "AccessDenied", "Request has expired")
+        return s3_error(403, "AccessDenied", "Request has expired")
     job = state.jobs.get(job_id)
     try:
         file = next((f for f in extract_files(state, job, now) if f.name == name), None) if job else None
     except ApiError:  # the job was cancelled or failed after the URL was issued
         file = None
     if file is None:
-        return _s3_error(404, "NoSuchKey", "The specified key does not exist.")
+        return s3_error(404, "NoSuchKey", "The specified key does not exist.")
     headers = {"Content-Length": str(file.size), "Content-Disposition": f'attachment; filename="{name}"'}
     if file.stream is not None:
         return StreamingResponse(file.stream(), media_type=file.content_type, headers=headers)
@@ -444,20 +332,29 @@ async def steer_clock(request: Request) -> Response:
     return ok({"now": iso(state.now())})
 
 
+ROWS: list[Row] = [
+    Handle("dc.requests.create", create_request),
+    _listing(
+        "dc.requests.list",
+        lambda c: [r.fields for r in c.state.requests.values()],
+        REQUEST_FILTERS,
+        REQUEST_SORT_FIELDS,
+    ),
+    Get("dc.requests.get", lambda c: _request(c.state, c.request).fields, open=in_dc),
+    Handle("dc.requests.update", update_request),
+    Handle("dc.requests.delete", delete_request),
+    _listing("dc.request_jobs.list", lambda c: _jobs(c, _request(c.state, c.request).fields["id"]), {}, ()),
+    _listing("dc.jobs.list", _jobs, JOB_FILTERS, JOB_SORT_FIELDS),
+    Get("dc.jobs.get", lambda c: job_view(_job(c.state, c.request), cast(DcCtx, c).now), open=in_dc),
+    Handle("dc.jobs.cancel", cancel_job),
+    Handle("dc.job_data.list", data_listing),
+    Handle("dc.job_data.get", data_file),
+]
+
+
 def routes() -> list[BaseRoute]:
-    base = "/data-connector/v1/accounts/{accountId}"
     return [
-        Route(f"{base}/requests", create_request, methods=["POST"]),
-        Route(f"{base}/requests", list_requests, methods=["GET"]),
-        Route(f"{base}/requests/{{requestId}}", get_request, methods=["GET"]),
-        Route(f"{base}/requests/{{requestId}}", update_request, methods=["PATCH"]),
-        Route(f"{base}/requests/{{requestId}}", delete_request, methods=["DELETE"]),
-        Route(f"{base}/requests/{{requestId}}/jobs", list_request_jobs, methods=["GET"]),
-        Route(f"{base}/jobs", list_jobs, methods=["GET"]),
-        Route(f"{base}/jobs/{{jobId}}", get_job, methods=["GET"]),
-        Route(f"{base}/jobs/{{jobId}}", cancel_job, methods=["DELETE"]),
-        Route(f"{base}/jobs/{{jobId}}/data-listing", data_listing, methods=["GET"]),
-        Route(f"{base}/jobs/{{jobId}}/data/{{name}}", data_file, methods=["GET"]),
+        *mount("data_connector", ROWS),
         Route("/sandbox-files/data-connector/{jobId}/{name}", download, methods=["GET"]),
         Route("/_sandbox/data-connector/clock", steer_clock, methods=["GET", "POST"]),
     ]
@@ -468,7 +365,7 @@ def _seed_request(state: DataConnectorState, spec: dict[str, Any]) -> None:
     world, rng = state.world, state.rng
     body = {**spec, "projectIdList": [world.projects[i]["id"] for i in spec["projects"]]}
     created = parse_datetime(spec["createdAt"])
-    req = _new_request(state, _validate(body, world), created)
+    req = _new_request(state, validate(body, world), created)
     reschedule(req, created)
     state.requests[req.fields["id"]] = req
     until = parse_datetime(spec.get("pausedAt", iso(SANDBOX_TODAY)))

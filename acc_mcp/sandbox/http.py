@@ -1,17 +1,14 @@
 """Request parsing and response helpers shared by the sandbox's family modules.
 
 Family modules raise `ApiError` for any 4xx they want to return; `app.py` turns it into the APS error
-body. Pagination helpers build the `pagination` object the way the reference shows it (limit, offset,
-totalResults, nextUrl, previousUrl).
+body. Paging lives in `pages.py`, sorting in `sorting.py`, filters in `filters.py`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -36,6 +33,12 @@ class ApiError(Exception):
     def response(self) -> Response:
         body = {"developerMessage": self.message, "errorCode": self.code, "moreInfo": "https://aps.autodesk.com/"}
         return JSONResponse(body, status_code=self.status, headers=self.headers)
+
+
+def s3_error(status: int, code: str, message: str) -> Response:
+    """The XML error body S3 answers a signed URL with (signed downloads live outside the APS gateway)."""
+    xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>'
+    return Response(xml, status_code=status, media_type="application/xml")
 
 
 def ok(data: Any, status: int = 200) -> Response:
@@ -105,12 +108,23 @@ def parse_datetime(value: str, *, name: str = "date") -> datetime:
 
 
 def parse_range(value: str, *, name: str) -> tuple[datetime | None, datetime | None]:
-    """ACC date-range filters: `start..end`, `start..`, `..end`, or one date (that whole day)."""
-    if ".." in value:
-        start, _, end = value.partition("..")
-        return (parse_datetime(start, name=name) if start else None, parse_datetime(end, name=name) if end else None)
-    day = parse_datetime(value, name=name)
-    return day, day.replace(hour=23, minute=59, second=59, microsecond=999000)
+    """ACC date-range filters: `start..end`, `start..`, `..end`, or one date (that whole day).
+
+    A date-only end bound covers its whole day: `2023-06-01..2023-06-30` is all of June, as the reference's
+    example means it.
+    """
+    if ".." not in value:
+        day = parse_datetime(value, name=name)
+        return day, _end_of_day(day)
+    start, _, end = value.partition("..")
+    high = parse_datetime(end, name=name) if end else None
+    if high is not None and len(end) == 10:
+        high = _end_of_day(high)
+    return (parse_datetime(start, name=name) if start else None, high)
+
+
+def _end_of_day(day: datetime) -> datetime:
+    return day.replace(hour=23, minute=59, second=59, microsecond=999000)
 
 
 def in_range(stamp: str | None, bounds: tuple[datetime | None, datetime | None]) -> bool:
@@ -126,31 +140,6 @@ def in_range(stamp: str | None, bounds: tuple[datetime | None, datetime | None])
     return end is None or at <= end
 
 
-def page_url(request: Request, **overrides: int) -> str:
-    params = dict(request.query_params.multi_items())
-    params.update({k: str(v) for k, v in overrides.items()})
-    return str(request.url.replace(query=urlencode(params)))
-
-
-def offset_page(
-    request: Request, items: Sequence[Any], *, default_limit: int = 20, max_limit: int = 200
-) -> dict[str, Any]:
-    """Slice by `limit`/`offset` query parameters into `{"pagination": …, "results": …}`."""
-    limit = query_int(request, "limit", default_limit, minimum=1, maximum=max_limit)
-    offset = query_int(request, "offset", 0)
-    return paginate(request, items, limit=limit, offset=offset)
-
-
-def paginate(request: Request, items: Sequence[Any], *, limit: int, offset: int) -> dict[str, Any]:
-    total = len(items)
-    pagination: dict[str, Any] = {"limit": limit, "offset": offset, "totalResults": total}
-    if offset + limit < total:
-        pagination["nextUrl"] = page_url(request, limit=limit, offset=offset + limit)
-    if offset > 0:
-        pagination["previousUrl"] = page_url(request, limit=limit, offset=max(0, offset - limit))
-    return {"pagination": pagination, "results": list(items[offset : offset + limit])}
-
-
 async def json_body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if not raw:
@@ -162,27 +151,3 @@ async def json_body(request: Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ApiError(400, "Request body must be a JSON object.")
     return body
-
-
-def sort_items(items: list[dict[str, Any]], spec: str | None, allowed: Sequence[str]) -> list[dict[str, Any]]:
-    """`sort=field` / `sort=-field` / `sort=field desc`, comma-separated; unknown fields are a 400."""
-    if not spec:
-        return items
-    keys: list[tuple[str, bool]] = []
-    for part in spec.split(","):
-        part = part.strip()
-        desc = part.startswith("-") or part.lower().endswith(" desc")
-        name = part.lstrip("-+").split(" ")[0]
-        if name not in allowed:
-            raise ApiError(400, f"Cannot sort by {name!r}. Sortable fields: {', '.join(allowed)}.")
-        keys.append((name, desc))
-    out = list(items)
-    for name, desc in reversed(keys):
-        out.sort(key=lambda it: (it.get(name) is None, _sort_key(it.get(name))), reverse=desc)
-    return out
-
-
-def _sort_key(value: Any) -> Any:
-    if isinstance(value, dict):
-        return str(value.get("name") or value.get("value") or "")
-    return "" if value is None else value

@@ -14,10 +14,8 @@ a 403 with S3's XML error body. `urls` are served behind the gateway and need th
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import json
 import secrets
 import time
 from collections.abc import Callable
@@ -30,11 +28,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from .http import ApiError, in_range, json_body, ok, parse_range, query_list, require_project, state_of
+from ..endpoints import endpoint
+from .engine import Ctx, Get, Handle, Row, by_id, mount
+from .http import ApiError, in_range, json_body, ok, parse_range, query_list, require_project, s3_error, state_of
+from .pages import Sealer, body_window, keyset_page
 from .photos_data import MEDIA_TYPES, PhotosData, asset_bytes, asset_name, build
+from .sorting import check, order, parse_pair
 from .world import World
 
-DEFAULT_LIMIT, MAX_LIMIT = 25, 50
+ENDPOINT = endpoint("photos.photos.filter")
+DEFAULT_LIMIT = ENDPOINT.default_limit or 25
+KEYSET = {"createdAt": lambda p: p["createdAt"], "takenAt": lambda p: p["takenAt"], "id": lambda p: p["id"]}
+"""Sort keys compared exactly as the cursor's keyset compares them (no case-folding)."""
 SORT_FIELDS = ("createdAt", "takenAt")
 DEFAULT_SORT = ("createdAt", "desc")
 """Not documented; newest first, as the Photos gallery shows them."""
@@ -47,7 +52,7 @@ SIGNED_URL_TTL = 900
 @dataclass
 class PhotosState:
     data: PhotosData
-    cursor_key: bytes
+    cursor: Sealer
     url_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     ttl: int = SIGNED_URL_TTL
     clock: Callable[[], float] = time.time
@@ -56,7 +61,7 @@ class PhotosState:
 
 def seed(world: World) -> PhotosState:
     key = hashlib.sha256(f"{world.seed}:photos-cursor".encode()).digest()
-    return PhotosState(build(world), cursor_key=key)
+    return PhotosState(build(world), cursor=Sealer(key))
 
 
 def _state(request: Request) -> PhotosState:
@@ -93,19 +98,11 @@ def _query(body: dict[str, Any]) -> dict[str, Any]:
             parse_range(value, name=f"filter.{key}")
         if key in ("createdBy", "id", "mediaType"):
             _strings(value, f"filter.{key}", MEDIA_TYPES if key == "mediaType" else None)
-    limit = body.get("limit", DEFAULT_LIMIT)
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise ApiError(400, f"limit must be an integer between 1 and {MAX_LIMIT}, got {limit!r}.")
-    sort = body.get("sort") or list(DEFAULT_SORT)
-    sort = _strings(sort, "sort")
-    if len(sort) == 1:
-        sort = [sort[0], "asc"]
-    if len(sort) != 2 or sort[0] not in SORT_FIELDS or sort[1].lower() not in ("asc", "desc"):
-        raise ApiError(
-            400, 'sort must be [field, direction] with field createdAt or takenAt, e.g. ["createdAt", "asc"].'
-        )
-    include = _strings(body.get("include") or [], "include", ("signedUrls",))
-    return {"filter": filters, "sort": [sort[0], sort[1].lower()], "limit": limit, "include": include}
+    limit, _ = body_window({"limit": body.get("limit", DEFAULT_LIMIT)}, ENDPOINT)
+    rules = parse_pair(_strings(body.get("sort") or list(DEFAULT_SORT), "sort"), DEFAULT_SORT)
+    check(rules, SORT_FIELDS)
+    (name, desc), include = rules[0], _strings(body.get("include") or [], "include", ("signedUrls",))
+    return {"filter": filters, "sort": [name, "desc" if desc else "asc"], "limit": limit, "include": include}
 
 
 def _matches(photo: dict[str, Any], filters: dict[str, Any]) -> bool:
@@ -120,31 +117,8 @@ def _matches(photo: dict[str, Any], filters: dict[str, Any]) -> bool:
     return "title" not in filters or filters["title"].lower() in photo["title"].lower()
 
 
-# -- cursor -----------------------------------------------------------------------------------------------
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _seal(state: PhotosState, payload: dict[str, Any]) -> str:
-    body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode())
-    tag = _b64(hmac.new(state.cursor_key, body.encode(), hashlib.sha256).digest()[:12])
-    return f"{body}.{tag}"
-
-
 def _unseal(state: PhotosState, cursor: Any, project_id: str) -> dict[str, Any]:
-    invalid = ApiError(400, "cursorState is invalid: pass back the value from pagination.nextPost.body unchanged.")
-    if not isinstance(cursor, str) or cursor.count(".") != 1:
-        raise invalid
-    body, tag = cursor.split(".")
-    want = _b64(hmac.new(state.cursor_key, body.encode(), hashlib.sha256).digest()[:12])
-    if not hmac.compare_digest(tag, want):
-        raise invalid
-    try:
-        payload: dict[str, Any] = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    except ValueError:
-        raise invalid from None
+    payload = state.cursor.unseal(cursor, "pass back the value from pagination.nextPost.body unchanged.")
     if payload.get("project") != project_id:
         raise ApiError(400, "cursorState belongs to another project.")
     return payload
@@ -190,43 +164,34 @@ async def filter_photos(request: Request) -> Response:
         query, after = payload["query"], payload["after"]
     else:
         query, after = _query(body), None
-    field_name, direction = query["sort"]
+    name, desc = query["sort"][0], query["sort"][1] == "desc"
     items = [p for p in state.data.photos.get(project["id"], []) if _matches(p, query["filter"])]
-    items.sort(key=lambda p: (p[field_name], p["id"]), reverse=direction == "desc")
-    if after is not None:
-        last = tuple(after)
-        items = [
-            p
-            for p in items
-            if ((p[field_name], p["id"]) < last if direction == "desc" else (p[field_name], p["id"]) > last)
-        ]
-    page = items[: query["limit"]]
-    pagination: dict[str, Any] = {"limit": query["limit"]}
-    if len(items) > len(page):
-        tail = page[-1]
-        cursor = _seal(state, {"project": project["id"], "query": query, "after": [tail[field_name], tail["id"]]})
-        pagination["nextPost"] = {"url": str(request.url.replace(query="")), "body": {"cursorState": cursor}}
+    items = order(items, [(name, desc), ("id", desc)], KEYSET)
+    scope = {"project": project["id"], "query": query}
+    page = keyset_page(
+        request,
+        items,
+        lambda p: [p[name], p["id"]],
+        after,
+        desc=desc,
+        limit=query["limit"],
+        sealer=state.cursor,
+        query=scope,
+    )
     signed = "signedUrls" in query["include"]
-    return ok({"pagination": pagination, "results": [_render(request, state, p, signed) for p in page]})
+    page["results"] = [_render(request, state, p, signed) for p in page["results"]]
+    return ok(page)
 
 
-def _photo(request: Request, state: PhotosState) -> dict[str, Any]:
-    project = require_project(request)
-    photo_id = str(request.path_params["photoId"]).lower()
-    for photo in state.data.photos.get(project["id"], []):
-        if photo["id"] == photo_id:
-            return photo
-    raise ApiError(404, f"Photo {photo_id} not found in project {project['id']}.")
-
-
-async def get_photo(request: Request) -> Response:
-    state = _state(request)
-    photo = _photo(request, state)
-    include = query_list(request, "include")
-    _strings(include, "include", ("signedUrls",))
+def get_photo(c: Ctx) -> dict[str, Any]:
+    """One photo; a deleted one is 410 Gone, as the reference documents."""
+    state: PhotosState = c.state
+    photo_id = c.param("photoId").lower()
+    photo = by_id(state.data.photos.get(c.pid, []), photo_id, "Photo", f"project {c.pid}")
+    include = _strings(query_list(c.request, "include"), "include", ("signedUrls",))
     if photo["deletedAt"] is not None:
         raise ApiError(410, f"Photo {photo['id']} was deleted on {photo['deletedAt']}.", code="GONE")
-    return ok(_render(request, state, photo, "signedUrls" in include))
+    return _render(c.request, state, photo, "signedUrls" in include)
 
 
 def _jpeg(state: PhotosState, photo_id: str, name: str) -> Response | None:
@@ -238,29 +203,24 @@ def _jpeg(state: PhotosState, photo_id: str, name: str) -> Response | None:
     return Response(content, media_type="image/jpeg", headers=headers)
 
 
-def _s3_error(status: int, code: str, message: str) -> Response:
-    xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>'
-    return Response(xml, status_code=status, media_type="application/xml")
-
-
 async def signed_file(request: Request) -> Response:
     """The S3 side of a signed URL: no bearer token, but the signature and expiry must hold."""
     state = _state(request)
     params = dict(request.query_params)
     given = params.get("X-Amz-Signature", "")
     if not given:
-        return _s3_error(403, "AccessDenied", "Query-string authentication requires the Signature parameter.")
+        return s3_error(403, "AccessDenied", "Query-string authentication requires the Signature parameter.")
     if not hmac.compare_digest(given, _signature(state, request.url.path, params)):
-        return _s3_error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match.")
+        return s3_error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match.")
     try:
         issued = datetime.strptime(params["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).timestamp()
         expired = state.clock() > issued + int(params["X-Amz-Expires"])
     except (KeyError, ValueError):
-        return _s3_error(403, "AccessDenied", "X-Amz-Date and X-Amz-Expires are required.")
+        return s3_error(403, "AccessDenied", "X-Amz-Date and X-Amz-Expires are required.")
     if expired:
-        return _s3_error(403, "AccessDenied", "Request has expired")
+        return s3_error(403, "AccessDenied", "Request has expired")
     found = _jpeg(state, request.path_params["photoId"], request.path_params["fileName"])
-    return found or _s3_error(404, "NoSuchKey", "The specified key does not exist.")
+    return found or s3_error(404, "NoSuchKey", "The specified key does not exist.")
 
 
 async def api_file(request: Request) -> Response:
@@ -271,11 +231,12 @@ async def api_file(request: Request) -> Response:
     return found
 
 
+ROWS: list[Row] = [Handle("photos.photos.filter", filter_photos), Get("photos.photos.get", get_photo)]
+
+
 def routes() -> list[BaseRoute]:
-    base = "/construction/photos/v1/projects/{projectId}"
     return [
-        Route(f"{base}/photos:filter", filter_photos, methods=["POST"]),
-        Route(f"{base}/photos/{{photoId}}", get_photo, methods=["GET"]),
+        *mount("photos", ROWS),
         Route("/construction/photos/assets/{photoId}/{fileName}", api_file, methods=["GET"]),
         Route("/sandbox-files/photos/{photoId}/{fileName}", signed_file, methods=["GET"]),
     ]

@@ -13,156 +13,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from .reviews_vocab import (
+    AREAS,
+    DISCIPLINE,
+    HOSPITAL_OVERDUE,
+    HOSPITAL_REVIEW,
+    NAMES,
+    REVIEW_NOTES,
+    SHEETS,
+    WORKFLOWS,
+    Step,
+)
 from .world import SANDBOX_TODAY, World, iso, make_uuid
 
-
-def _split(names: str) -> tuple[str, ...]:
-    return tuple(names.split("|"))
-
-
-@dataclass(frozen=True)
-class Step:
-    """A workflow step template: `who` lists candidate role names, and companies prefixed with "@"."""
-
-    name: str
-    type: str
-    who: str
-    duration: int = 0
-    due: str = "CALENDAR_DAY"
-    group: tuple[str, int] | None = None
-
-
-_INIT = Step("Initiator", "INITIATOR", "Project Engineer,Project Manager")
-_FINAL = Step("Final Approval", "APPROVER", "Project Manager", 3)
-
-# (name, discipline, status, description, notes, steps)
-_WORKFLOWS: tuple[tuple[str, str, str, str, str, tuple[Step, ...]], ...] = (
-    (
-        "Structural Review – 2 step",
-        "structural",
-        "ACTIVE",
-        "Engineer of record review of structural drawings, then GC sign-off.",
-        "Check member sizes and connection callouts against the latest calculations.",
-        (_INIT, Step("Structural Engineer Review", "REVIEWER", "Structural Engineer", 5, "WORKDAY"), _FINAL),
-    ),
-    (
-        "Structural Shop Drawing Review",
-        "structural",
-        "ACTIVE",
-        "Shop drawings from the steel and concrete trades: GC check, engineer of record review, final approval.",
-        "Please check all rebar annotations before approving. Include markup if changes are required.",
-        (
-            _INIT,
-            Step("Initial Review", "REVIEWER", "Project Engineer", 3, "WORKDAY"),
-            Step("Structural Engineer Review", "REVIEWER", "@Calder Structural Engineers", 7, group=("MINIMUM", 1)),
-            _FINAL,
-        ),
-    ),
-    (
-        "MEP Coordination Review",
-        "mep",
-        "ACTIVE",
-        "Coordinated MEP layouts reviewed by the MEP consultant before fabrication.",
-        "Flag any clash with structure or ceiling heights below 9'-0\".",
-        (
-            _INIT,
-            Step("MEP Consultant Review", "REVIEWER", "MEP Engineer,Electrical Engineer", 5, "WORKDAY", ("ALL", 0)),
-            _FINAL,
-        ),
-    ),
-    (
-        "Architectural Submittal Review",
-        "arch",
-        "ACTIVE",
-        "Architectural submittals and shop drawings: GC check, architect review, final approval.",
-        "Verify finishes and dimensions against the current ASI log.",
-        (
-            _INIT,
-            Step("Initial Review", "REVIEWER", "Project Engineer", 3, "WORKDAY"),
-            Step("Architect Review", "REVIEWER", "Architect,@Meridian Architects", 10),
-            _FINAL,
-        ),
-    ),
-    (
-        "Owner Design Approval",
-        "design",
-        "ACTIVE",
-        "Design packages reviewed by the design team and approved by the owner.",
-        "Owner approval is required before the package is issued for construction.",
-        (
-            Step("Initiator", "INITIATOR", "Architect,Project Manager"),
-            Step("Design Team Review", "REVIEWER", "Architect,Structural Engineer", 5, group=("MINIMUM", 2)),
-            Step("Owner Approval", "APPROVER", "Owner's Representative", 5),
-        ),
-    ),
-    (
-        "IFC Drawing Issue (2024)",
-        "design",
-        "INACTIVE",
-        "Retired: single-step approval used for the 2024 IFC issues.",
-        "",
-        (_INIT, Step("Approval", "APPROVER", "Project Manager", 5)),
-    ),
-)
-
-_NAMES: dict[str, tuple[str, ...]] = {
-    "structural": _split(
-        "Level 3 Structural Framing Review|Foundation Rebar Shop Drawings|"
-        "Structural Steel Connection Details – Phase 2|Level 2 Slab Reinforcement Review|"
-        "Roof Framing Plan – IFC|Shear Wall Layout Revision|Moment Frame Shop Drawings|"
-        "Elevator Pit and Core Wall Details|Pile Cap Schedule Review|Transfer Beam Details – Level 4|"
-        "Post-Tensioned Slab Tendon Layout|Stair Framing Shop Drawings"
-    ),
-    "mep": _split(
-        "Level 2 HVAC Ductwork Coordination|Plumbing Riser Diagrams|"
-        "Electrical Single-Line Diagram Review|Fire Sprinkler Layout – Level 1|Medical Gas Piping Review|"
-        "Mechanical Room Equipment Layout|Lighting Plan – Levels 1–3|Generator and Switchgear Submittal|"
-        "Chilled Water Piping Coordination|Fire Alarm Device Layout"
-    ),
-    "arch": _split(
-        "Exterior Curtain Wall Shop Drawings|Door Hardware Schedule|Level 1 Reflected Ceiling Plan|"
-        "Interior Finish Schedule Review|Roofing System Submittal|Stair and Railing Details|"
-        "Window Schedule – Revision 2|Lobby Millwork Shop Drawings|Toilet Room Enlarged Plans|"
-        "Exterior Wall Sections"
-    ),
-    "design": _split(
-        "Design Development Set – Owner Review|100% CD Package Approval|Schematic Design Sign-off|"
-        "Value Engineering Options – Owner Approval|Signage and Wayfinding Package|"
-        "Site Plan and Landscaping Approval|Bid Set Issue – Addendum 2"
-    ),
-}
-_SHEETS: dict[str, tuple[str, ...]] = {
-    "structural": _split(
-        "S-101 Foundation Plan|S-102 Foundation Details|S-201 Level 3 Framing Plan|"
-        "S-202 Level 3 Framing Sections|S-203 Roof Framing Plan|S-301 Typical Steel Connection Details|"
-        "S-302 Moment Connection Details|S-401 Concrete Reinforcement Schedules|"
-        "S-501 Shear Wall Elevations"
-    ),
-    "mep": _split(
-        "M-101 Level 1 HVAC Plan|M-102 Level 2 HVAC Plan|M-401 Mechanical Room Enlarged Plan|"
-        "P-101 Level 1 Plumbing Plan|P-201 Plumbing Riser Diagram|E-001 Electrical Single-Line Diagram|"
-        "E-201 Level 2 Lighting Plan|FP-101 Fire Sprinkler Plan Level 1|FA-101 Fire Alarm Plan Level 1"
-    ),
-    "arch": _split(
-        "A-101 Level 1 Floor Plan|A-201 Exterior Elevations|A-301 Building Sections|A-401 Wall Sections|"
-        "A-501 Curtain Wall Details|A-601 Door Schedule|A-701 Level 1 Reflected Ceiling Plan|"
-        "A-801 Finish Schedule|A-901 Stair Details"
-    ),
-    "design": _split("G-001 Cover Sheet|C-101 Site Plan|L-101 Landscape Plan|A-101 Level 1 Floor Plan"),
-}
-_DISCIPLINE = {"structural": "Structural", "mep": "MEP", "arch": "Architectural", "design": "General"}
-_REVIEW_NOTES = (
-    "Reviewed – see markups on the attached sheets.",
-    "No exceptions taken.",
-    "Minor comments; revise and include in next issue.",
-    "Coordinated with the trade; dimensions confirmed in the field.",
-    "Approved as noted. Confirm embed locations before the pour.",
-)
-_AREAS = ("Area B", "Area C", "East Wing", "West Wing", "North Tower", "Podium", "Phase 3")
-HOSPITAL_REVIEW = "Level 3 Structural Framing Review"
-"""The hospital's OPEN structural review, guaranteed to sit midway through its workflow."""
-HOSPITAL_OVERDUE = "Foundation Rebar Shop Drawings"
-"""A hospital review whose current step is guaranteed to be overdue."""
+__all__ = ["HOSPITAL_OVERDUE", "HOSPITAL_REVIEW", "ReviewsData", "build", "ref", "role_autodesk_id"]
 
 
 def role_autodesk_id(role_uuid: str) -> str:
@@ -349,7 +213,7 @@ def _simulate(
             for person, roll in acts:
                 if roll < 0.3 and len(people) > 1:
                     end = _clip(t + in_step * rng.uniform(0.4, 0.9))
-                    records.append(_record(step, "SUBMITTED", person, person, end, rng.choice(_REVIEW_NOTES)))
+                    records.append(_record(step, "SUBMITTED", person, person, end, rng.choice(REVIEW_NOTES)))
                     events.append(end)
                 elif roll < 0.8:
                     events.append(_clip(t + in_step * rng.uniform(0.05, 0.4)))
@@ -372,7 +236,7 @@ def _simulate(
         leads = sorted((rng.uniform(3, 30) * n for n in range(len(people))), reverse=True)
         for person, lead in zip(people, leads, strict=True):
             end = finish - timedelta(hours=lead)
-            records.append(_record(step, "SUBMITTED", person, person, max(end, t), rng.choice(_REVIEW_NOTES)))
+            records.append(_record(step, "SUBMITTED", person, person, max(end, t), rng.choice(REVIEW_NOTES)))
         t = finish
         events.append(finish)
     if status == "CLOSED":
@@ -428,8 +292,8 @@ def _files(seeder: _ProjectSeeder, plan: _Plan, data: ReviewsData) -> None:
     """Attach file versions; a rejected sheet comes back as its next version in a later review."""
     rng, review = seeder.rng, plan.review
     # A version sits in one open review at a time: sheets held by an OPEN review are not picked again.
-    every = [s for sheets in _SHEETS.values() for s in sheets]
-    pool = [s for s in _SHEETS[plan.discipline] if s not in seeder.busy] or [s for s in every if s not in seeder.busy]
+    every = [s for sheets in SHEETS.values() for s in sheets]
+    pool = [s for s in SHEETS[plan.discipline] if s not in seeder.busy] or [s for s in every if s not in seeder.busy]
     sheets = plan.sheets or tuple(rng.sample(pool, k=rng.randint(1, min(4, len(pool)))))
     options = plan.workflow["approvalStatusOptions"]
     copy = plan.workflow["copyFilesOptions"]["enabled"]
@@ -455,9 +319,10 @@ def _files(seeder: _ProjectSeeder, plan: _Plan, data: ReviewsData) -> None:
                 "name": f"{seeder.project['jobNumber']}-{sheet}.pdf",
                 "customAttributes": [
                     {"id": 1001, "type": "string", "name": "Sheet Number", "value": number},
-                    {"id": 1002, "type": "array", "name": "Discipline", "value": _DISCIPLINE[plan.discipline]},
+                    {"id": 1002, "type": "array", "name": "Discipline", "value": DISCIPLINE[plan.discipline]},
                 ],
             },
+            "copiedFileVersionUrn": None,  # set when an approved version was copied (copyFilesOptions)
             "name": f"{sheet}.pdf",
         }
         if copy and status and status["value"] == "APPROVED":
@@ -480,7 +345,7 @@ def _pick_name(rng: random.Random, names: dict[str, list[str]], discipline: str,
     if pool:
         return pool.pop(rng.randrange(len(pool)))
     while True:
-        name = f"{rng.choice(_NAMES[discipline])} – {rng.choice(_AREAS)}"
+        name = f"{rng.choice(NAMES[discipline])} – {rng.choice(AREAS)}"
         if name not in used:
             return name
 
@@ -492,19 +357,19 @@ def build(world: World) -> ReviewsData:
     for project in world.projects:
         seeder = _ProjectSeeder(world, project, rng)
         hospital = "Hospital" in project["name"]
-        active = [w for w in _WORKFLOWS if w[2] == "ACTIVE"]
+        active = [w for w in WORKFLOWS if w[2] == "ACTIVE"]
         chosen = rng.sample(active, k=rng.randint(2, 5))
         if hospital and active[1] not in chosen:
             chosen.insert(0, active[1])
         if len({spec[1] for spec in chosen}) < 2:
             chosen.append(rng.choice([w for w in active if w[1] != chosen[0][1]]))
         if rng.random() < 0.5:
-            chosen.append(_WORKFLOWS[-1])
-        specs = sorted(chosen, key=_WORKFLOWS.index)
+            chosen.append(WORKFLOWS[-1])
+        specs = sorted(chosen, key=WORKFLOWS.index)
         workflows = [seeder.workflow(spec) for spec in specs]
         data.workflows[project["id"]] = workflows
         by_name = {w["name"]: (w, spec[1]) for w, spec in zip(workflows, specs, strict=True)}
-        names = {d: list(pool) for d, pool in _NAMES.items()}
+        names = {d: list(pool) for d, pool in NAMES.items()}
         plans: list[_Plan] = []
         if hospital:
             wf = by_name["Structural Shop Drawing Review"][0]

@@ -13,73 +13,40 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
+from ..endpoints import endpoint
 from . import rfis_data
-from .http import ApiError, json_body, ok, require_project, state_of, world_of
-from .issues import range_filter
+from .engine import Ctx, Get, Handle, PerProject, Row, in_project, mount
+from .filters import Record, range_filter
+from .http import ApiError, json_body, ok, state_of
+from .pages import body_window, offset_page
 from .rfis_data import EU_STATUSES, US_STATUSES, ProjectRfis
+from .sorting import Key, check, order, parse_rules
 from .world import World
 
-MAX_LIMIT = 200
 _LIST_FILTERS = (
-    "status",
-    "officialResponseStatus",
-    "assignedTo",
-    "locations",
-    "createdBy",
-    "costImpact",
-    "scheduleImpact",
-    "priority",
-    "id",
-    "reference",
-    "discipline",
-    "category",
-    "rfiTypeId",
-    "customIdentifier",
-    "customAttributes",
-)
+    "status", "officialResponseStatus", "assignedTo", "locations", "createdBy", "costImpact", "scheduleImpact",
+    "priority", "id", "reference", "discipline", "category", "rfiTypeId", "customIdentifier", "customAttributes",
+)  # fmt: skip
 _DATE_FILTERS = ("createdAt", "updatedAt", "closedAt", "dueDate")
 SORTABLE = (
-    "customIdentifier",
-    "title",
-    "status",
-    "dueDate",
-    "createdAt",
-    "updatedAt",
-    "closedAt",
-    "respondedAt",
-    "answeredAt",
-    "priority",
-    "costImpact",
-    "scheduleImpact",
-    "createdBy",
-    "managerId",
-)
+    "customIdentifier", "title", "status", "dueDate", "createdAt", "updatedAt", "closedAt", "respondedAt",
+    "answeredAt", "priority", "costImpact", "scheduleImpact", "createdBy", "managerId",
+)  # fmt: skip
 _DETAIL_ONLY = ("responses", "draftResponses", "maxAssignees")
 
 
-class RfisState:
-    """The RFIs of one sandbox app, generated per project on first use."""
-
-    def __init__(self, world: World) -> None:
-        self.world = world
-        self._projects: dict[str, ProjectRfis] = {}
-
-    def project(self, project: dict[str, Any]) -> ProjectRfis:
-        if project["id"] not in self._projects:
-            self._projects[project["id"]] = rfis_data.generate(self.world, project)
-        return self._projects[project["id"]]
+RfisState = PerProject[ProjectRfis]
 
 
 def seed(world: World) -> RfisState:
-    return RfisState(world)
+    return PerProject(world, rfis_data.generate)
 
 
-def _data(request: Request) -> ProjectRfis:
-    project = require_project(request)
-    state: RfisState = state_of(request, "rfis")
-    return state.project(project)
+def _data(c: Ctx) -> ProjectRfis:
+    state: RfisState = c.state
+    return state.project(c.project or {})
 
 
 def _permitted(rfi: dict[str, Any], detail: bool) -> dict[str, Any]:
@@ -116,15 +83,6 @@ def _render(rfi: dict[str, Any], *, detail: bool) -> dict[str, Any]:
 
 
 # search body ---------------------------------------------------------------------------------------------
-
-
-def _int(body: dict[str, Any], key: str, default: int, low: int, high: int | None) -> int:
-    value = body.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ApiError(400, f"{key} must be an integer, got {value!r}.")
-    if value < low or (high is not None and value > high):
-        raise ApiError(400, f"{key} must be between {low} and {high}, got {value}." if high else f"{key} >= {low}.")
-    return value
 
 
 def _strings(name: str, value: Any) -> list[str]:
@@ -176,29 +134,14 @@ def _list_test(name: str, wanted: list[str]) -> Callable[[dict[str, Any]], bool]
     return lambda r: r[name] in wanted
 
 
-def _sort(items: list[dict[str, Any]], raw: Any) -> list[dict[str, Any]]:
-    """`sort: [{"field": "createdAt", "order": "DESC"}, …]`, the first rule deciding first; unset values last."""
-    if not isinstance(raw, list) or not all(isinstance(rule, dict) for rule in raw):
-        raise ApiError(400, 'sort must be an array of {"field": …, "order": "ASC" | "DESC"} objects.')
-    out = list(items)
-    for rule in reversed(raw):
-        field, order = rule.get("field"), str(rule.get("order", "ASC")).upper()
-        if field not in SORTABLE:
-            raise ApiError(400, f"Cannot sort by {field!r}. Sortable fields: {', '.join(SORTABLE)}.")
-        if order not in ("ASC", "DESC") or set(rule) - {"field", "order"}:
-            raise ApiError(400, f"Invalid sort rule {rule!r}: order must be ASC or DESC.")
-        known = sorted((r for r in out if r[field] is not None), key=lambda r: r[field], reverse=order == "DESC")
-        out = known + [r for r in out if r[field] is None]
-    return out
-
-
 async def search_rfis(request: Request) -> Response:
-    data = _data(request)
+    """POST search:rfis: a JSON body of filters, sort rules and limit/offset, checked like a schema would."""
+    c = in_project(request, state_of(request, "rfis"))
+    data = _data(c)
     body = await json_body(request)
     if unknown := set(body) - {"limit", "offset", "search", "sort", "filter", "fields"}:
         raise ApiError(400, f"Unknown search parameter {sorted(unknown)[0]!r}.")
-    limit = _int(body, "limit", 10, 1, MAX_LIMIT)
-    offset = _int(body, "offset", 0, 0, None)
+    limit, offset = body_window(body, endpoint("rfis.rfis.search"))
     items = data.rfis
     for test in _filters(body.get("filter", {})):
         items = [r for r in items if test(r)]
@@ -210,7 +153,9 @@ async def search_rfis(request: Request) -> Response:
         fields = ("title", "question", "officialResponse")
         items = [r for r in items if any(needle in (r[f] or "").casefold() for f in fields)]
     if "sort" in body:
-        items = _sort(items, body["sort"])
+        rules = parse_rules(body["sort"])
+        check(rules, SORTABLE)
+        items = order(items, rules, {f: _raw(f) for f in SORTABLE})
     results = [_render(r, detail=False) for r in items[offset : offset + limit]]
     if "fields" in body:
         wanted = body["fields"]
@@ -220,20 +165,24 @@ async def search_rfis(request: Request) -> Response:
         if bad := [f for f in wanted if f not in known]:
             raise ApiError(400, f"Unknown field {bad[0]!r} in fields.")
         results = [{k: v for k, v in r.items() if k in wanted or k == "id"} for r in results]
-    return ok({"results": results, "pagination": {"limit": limit, "offset": offset, "totalResults": len(items)}})
+    return ok({"results": results, "pagination": offset_page(None, items, limit, offset)["pagination"]})
 
 
-async def get_rfi(request: Request) -> Response:
-    data = _data(request)
-    rfi = data.by_id.get(request.path_params["rfiId"])
+def _raw(name: str) -> Key:
+    """RFIs sort by the stored value as is (custom identifiers and titles compare case-sensitively)."""
+    return lambda r: r[name]
+
+
+def get_rfi(c: Ctx) -> Record:
+    rfi = _data(c).by_id.get(c.param("rfiId"))
     if rfi is None:
-        raise ApiError(404, f"RFI {request.path_params['rfiId']} not found.")
-    return ok(_render(rfi, detail=True))
+        raise ApiError(404, f"RFI {c.param('rfiId')} not found.")
+    return _render(rfi, detail=True)
 
 
-async def users_me(request: Request) -> Response:
-    data = _data(request)
-    me = world_of(request).users[0]
+def users_me(c: Ctx) -> Record:
+    data = _data(c)
+    me = c.world.users[0]
     assignees = sorted({a["id"] for r in data.rfis for a in r["architects"]})
     required = [{"name": "assignedTo", "values": [{"value": a, "type": "user"} for a in assignees]}]
     create = [
@@ -242,22 +191,22 @@ async def users_me(request: Request) -> Response:
         {"status": "open", "maxAssignees": 10, "requiredAttributes": required, "permittedAttributes": required},
     ]
     default = next(t["id"] for t in data.rfi_types if t["isDefault"])
-    return ok(
-        {
-            "user": {"id": me["autodeskId"], "name": me["name"], "role": "project_admin"},
-            "permittedActions": {"createRfi": {"permittedStatuses": {"wfUS": create, "wfEU": create[:2]}}},
-            "workflow": {"roles": ["projectGC"], "type": "US"},
-            "defaultRfiType": default,
-            "externalUsers": [],
-            "maintenanceEndDate": None,
-        }
-    )
+    return {
+        "user": {"id": me["autodeskId"], "name": me["name"], "role": "project_admin"},
+        "permittedActions": {"createRfi": {"permittedStatuses": {"wfUS": create, "wfEU": create[:2]}}},
+        "workflow": {"roles": ["projectGC"], "type": "US"},
+        "defaultRfiType": default,
+        "externalUsers": [],
+        "maintenanceEndDate": None,
+    }
+
+
+ROWS: list[Row] = [
+    Handle("rfis.rfis.search", search_rfis),
+    Get("rfis.rfis.get", get_rfi),
+    Get("rfis.me.get", users_me),
+]
 
 
 def routes() -> list[BaseRoute]:
-    base = "/construction/rfis/v3/projects/{projectId}"
-    return [
-        Route(f"{base}/search:rfis", search_rfis, methods=["POST"]),
-        Route(f"{base}/rfis/{{rfiId}}", get_rfi, methods=["GET"]),
-        Route(f"{base}/users/me", users_me, methods=["GET"]),
-    ]
+    return mount("rfis", ROWS)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from .issues_data import phrases, project_locations
+from .issues_vocab import phrases
+from .locations_data import project_locations
 from .world import SANDBOX_TODAY, World, iso, make_uuid
 
 US_STATUSES = ("draft", "submitted", "open", "answered", "rejected", "closed", "void")

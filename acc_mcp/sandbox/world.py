@@ -18,90 +18,16 @@ ACCOUNT_NAME = "Harbor & Stone Builders"
 SANDBOX_TODAY = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 """The sandbox's "now": fixed, so dates in the dataset (overdue, due next week) never drift."""
 
-_FIRST = [
-    "James",
-    "Maria",
-    "Wei",
-    "Priya",
-    "Daniel",
-    "Sofia",
-    "Marcus",
-    "Aisha",
-    "Tomás",
-    "Hannah",
-    "Kenji",
-    "Olivia",
-    "Rahul",
-    "Grace",
-    "Diego",
-    "Fatima",
-    "Liam",
-    "Chloe",
-    "Andre",
-    "Mei",
-    "Samuel",
-    "Elena",
-    "Victor",
-    "Nadia",
-    "Owen",
-    "Leila",
-    "Patrick",
-    "Yuki",
-    "Ethan",
-    "Camila",
-    "Isaac",
-    "Zara",
-    "Noah",
-    "Ingrid",
-    "Malik",
-    "Rosa",
-    "Connor",
-    "Amara",
-    "Felix",
-    "Tessa",
-]
-_LAST = [
-    "Smith",
-    "Garcia",
-    "Chen",
-    "Patel",
-    "Okafor",
-    "Rossi",
-    "Johnson",
-    "Rahman",
-    "Alvarez",
-    "Becker",
-    "Tanaka",
-    "Brown",
-    "Gupta",
-    "Kim",
-    "Morales",
-    "Haddad",
-    "O'Brien",
-    "Dubois",
-    "Walker",
-    "Lin",
-    "Adeyemi",
-    "Novak",
-    "Reyes",
-    "Petrov",
-    "Hughes",
-    "Nasser",
-    "Murphy",
-    "Sato",
-    "Cohen",
-    "Silva",
-    "Grant",
-    "Olsen",
-    "Park",
-    "Lindqvist",
-    "Bello",
-    "Ortega",
-    "Doyle",
-    "Mensah",
-    "Wagner",
-    "Brooks",
-]
+_FIRST = (  # noqa: SIM905 - one string reads better than 40 quoted names
+    "James Maria Wei Priya Daniel Sofia Marcus Aisha Tomás Hannah Kenji Olivia Rahul Grace Diego Fatima "
+    "Liam Chloe Andre Mei Samuel Elena Victor Nadia Owen Leila Patrick Yuki Ethan Camila Isaac Zara Noah "
+    "Ingrid Malik Rosa Connor Amara Felix Tessa"
+).split()
+_LAST = (  # noqa: SIM905
+    "Smith Garcia Chen Patel Okafor Rossi Johnson Rahman Alvarez Becker Tanaka Brown Gupta Kim Morales "
+    "Haddad O'Brien Dubois Walker Lin Adeyemi Novak Reyes Petrov Hughes Nasser Murphy Sato Cohen Silva "
+    "Grant Olsen Park Lindqvist Bello Ortega Doyle Mensah Wagner Brooks"
+).split()
 
 # (name, trade, role names used by people at that company)
 _COMPANIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -117,6 +43,16 @@ _COMPANIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Northgate Health System", "Owner", ("Owner's Representative",)),
 )
 
+_CITIES = (
+    ("Portland", "Oregon", "97204", "503"), ("Seattle", "Washington", "98101", "206"),
+    ("Tacoma", "Washington", "98402", "253"), ("Beaverton", "Oregon", "97005", "971"),
+    ("Bellevue", "Washington", "98004", "425"), ("Vancouver", "Washington", "98660", "360"),
+)  # fmt: skip
+_COORDS = {
+    "Portland": (45.52, -122.68), "Seattle": (47.61, -122.33), "Boise": (43.62, -116.2), "Tacoma": (47.25, -122.44),
+    "San Francisco": (37.77, -122.42), "Denver": (39.74, -104.99),
+}  # fmt: skip
+_STREETS = ("SW Morrison St", "NE Broadway", "1st Ave", "Pacific Ave", "Industrial Way", "Harbor Dr")
 # (name, type, city, state, job number prefix)
 _PROJECTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("St. Mary's Hospital Expansion", "Hospital", "Portland", "Oregon", "SMH"),
@@ -162,6 +98,7 @@ class World:
         world = cls(seed=seed, large=large, account_id=make_uuid(rng), region=region)
         world._seed_companies(rng)
         world._seed_users(rng)
+        world._seed_profiles()
         world._seed_projects(rng)
         return world
 
@@ -243,6 +180,60 @@ class World:
             )
             company["memberCount"] += 1
 
+    def _seed_profiles(self) -> None:
+        """Addresses, phones and the other profile fields the reference's records carry, from a stream of
+        their own (so adding them moved no id drawn from the world's stream)."""
+        rng = self.rng("profiles")
+        for n, company in enumerate(self.companies):
+            city, state, postal, area = _CITIES[0 if n == 0 else rng.randrange(len(_CITIES))]
+            address: dict[str, str | None] = {
+                "type": "Main",
+                "addressLine1": f"{rng.randint(100, 9999)} {rng.choice(_STREETS)}",
+            }
+            address |= {"addressLine2": rng.choice((None, f"Suite {rng.randint(100, 450)}")), "city": city}
+            address |= {"stateOrProvince": state, "postalCode": postal, "country": "United States"}
+            company["addresses"] = [address | {"phone": company["phone"]}]
+            company |= {"imageUrl": None, "originalName": company["name"], "userSize": company["memberCount"]}
+            company["_area"] = area
+        for user in self.users:
+            company = next(c for c in self.companies if c["id"] == user["companyId"])
+            home = company["addresses"][0]
+            user["analyticsId"] = autodesk_id(rng)
+            user |= {k: home[k] for k in ("addressLine1", "addressLine2", "city", "stateOrProvince", "postalCode")}
+            user |= {"country": "United States", "imageUrl": None, "aboutMe": None, "nickname": user["firstName"]}
+            number = f"{company['_area']}-555-{rng.randint(1000, 9999)}"
+            user["phone"] = {"number": number, "phoneType": "mobile", "extension": None}
+            user["industry"] = "Architecture & Construction Service Providers"
+            user["lastSignIn"] = iso(SANDBOX_TODAY - timedelta(days=rng.randint(0, 20), minutes=rng.randint(0, 900)))
+        for company in self.companies:
+            del company["_area"]
+
+    def _project_profile(self, project: dict[str, Any]) -> None:
+        """The project fields that draw nothing from the world's stream (see `_seed_profiles`)."""
+        rng = self.rng(f"profiles:{project['jobNumber']}")
+        lat, lon = _COORDS[project["city"]]
+        project |= {"addressLine2": None, "postalCode": f"{rng.randint(80000, 99999)}"}
+        project |= {
+            "latitude": f"{lat + rng.uniform(-0.05, 0.05):.6f}",
+            "longitude": f"{lon + rng.uniform(-0.05, 0.05):.6f}",
+        }
+        project |= {"contractType": rng.choice(("Lump Sum", "Guaranteed Maximum Price", "Cost Plus Fee"))}
+        project |= {
+            "imageUrl": None,
+            "thumbnailImageUrl": None,
+            "templateId": None,
+            "sheetCount": rng.randint(120, 900),
+        }
+        project |= {"lastSignIn": iso(SANDBOX_TODAY - timedelta(hours=rng.randint(1, 72)))}
+        project |= {
+            "memberGroupId": str(rng.randint(1000000, 9999999)),
+            "adminGroupId": str(rng.randint(1000000, 9999999)),
+        }
+        icons = "https://bim360-ea-ue1-prod-storage.s3.amazonaws.com/products/{}.svg"
+        project["products"] = [
+            p | {"icon": icons.format(p["key"].lower()), "language": "en"} for p in project["products"]
+        ]
+
     def _seed_projects(self, rng: random.Random) -> None:
         specs = list(_PROJECTS) + ([LARGE_PROJECT] if self.large else [])
         for n, (name, ptype, city, state, prefix) in enumerate(specs):
@@ -281,11 +272,12 @@ class World:
             team += rng.sample(others, k=len(others) * 3 // 4)
             project["memberCount"] = len(team)
             project["companyCount"] = len({u["companyId"] for u in team})
+            self._project_profile(project)
             self.projects.append(project)
             self.members[project["id"]] = [
                 {
                     **u,
-                    "accessLevels": {"projectAdmin": u["accessLevels"]["projectAdmin"]},
+                    "accessLevels": dict(u["accessLevels"]),
                     "products": [{"key": "docs", "access": "member"}, {"key": "build", "access": "member"}],
                 }
                 for u in team

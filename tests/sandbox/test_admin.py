@@ -48,3 +48,24 @@ async def test_hq_users_bare_array(sandbox_http: httpx2.AsyncClient, world: Worl
 async def test_bad_limit_is_400(sandbox_http: httpx2.AsyncClient, world: World) -> None:
     r = await sandbox_http.get(f"/construction/admin/v1/accounts/{world.account_id}/projects", params={"limit": "x"})
     assert r.status_code == 400
+
+
+async def test_hq_sort_and_field_ignore_invalid_names(sandbox_http: httpx2.AsyncClient, world: World) -> None:
+    """hq v1's reference: invalid `sort` fields and whitespace are ignored, `field` picks fields, id always."""
+    url = f"/hq/v1/accounts/{world.account_id}/users"
+    by_name = (await sandbox_http.get(url, params={"sort": "-name, bogus", "limit": 100})).json()
+    names = [u["name"] for u in by_name]
+    assert names == sorted(names, key=str.casefold, reverse=True)
+    plain = (await sandbox_http.get(url, params={"sort": "bogus", "limit": 100})).json()
+    assert [u["id"] for u in plain] == [u["id"] for u in world.users]
+    slim = (await sandbox_http.get(url, params={"field": "email,nope", "limit": 2})).json()
+    assert [set(u) for u in slim] == [{"id", "email"}] * 2
+
+
+async def test_project_fields_and_sort(sandbox_http: httpx2.AsyncClient, world: World) -> None:
+    url = f"/construction/admin/v1/accounts/{world.account_id}/projects"
+    body = (await sandbox_http.get(url, params={"fields": "name,jobNumber", "sort": "-name"})).json()
+    assert [set(p) for p in body["results"]] == [{"id", "name", "jobNumber"}] * len(world.projects)
+    names = [p["name"] for p in body["results"]]
+    assert names == sorted(names, key=str.casefold, reverse=True)
+    assert (await sandbox_http.get(url, params={"sort": "bogus"})).status_code == 400

@@ -89,7 +89,7 @@ async def sign_in(http: httpx2.AsyncClient, challenge: str, decision: str = "all
     return dict(parse_qsl(urlsplit(location).query))
 
 
-async def token(http: httpx2.AsyncClient, auth: tuple[str, str] | None = None, **data: str) -> httpx2.Response:
+async def token(http: httpx2.AsyncClient, auth: tuple[str, str] | None = None, /, **data: str) -> httpx2.Response:
     if auth is None:
         return await http.post("/authentication/v2/token", data=data)
     return await http.post("/authentication/v2/token", data=data, auth=auth)
@@ -233,7 +233,7 @@ async def test_confidential_3lo_needs_the_secret(http: httpx2.AsyncClient) -> No
     data = {"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK}
     r = await token(http, client_id=SANDBOX_CLIENT_ID, **data)
     assert r.status_code == 401 and r.json()["error"] == "invalid_client"
-    r = await token(http, auth=SECRET, **data)
+    r = await token(http, SECRET, **data)
     assert r.status_code == 200 and r.json()["refresh_token"]
 
 
@@ -296,7 +296,7 @@ async def test_expiry_via_advance_clock(http: httpx2.AsyncClient) -> None:
 
 async def test_access_token_ttl_is_configurable(http: httpx2.AsyncClient, sandbox_app: Starlette) -> None:
     await http.post("/_sandbox/configure", json={"accessTokenTtl": 60})
-    r = await token(http, auth=SECRET, grant_type="client_credentials", scope="data:read")
+    r = await token(http, SECRET, grant_type="client_credentials", scope="data:read")
     assert r.json()["expires_in"] == 60 and await hubs(http, r.json()["access_token"]) == 200
     sandbox_app.state.controls.advance_clock(61)
     assert await hubs(http, r.json()["access_token"]) == 401
@@ -305,20 +305,20 @@ async def test_access_token_ttl_is_configurable(http: httpx2.AsyncClient, sandbo
 async def test_client_credentials_needs_the_secret(http: httpx2.AsyncClient) -> None:
     no_secret = await token(http, grant_type="client_credentials", client_id=SANDBOX_CLIENT_ID, scope="data:read")
     assert no_secret.status_code == 401 and no_secret.json()["error"] == "invalid_client"
-    wrong = await token(http, auth=(SANDBOX_CLIENT_ID, "nope"), grant_type="client_credentials")
+    wrong = await token(http, (SANDBOX_CLIENT_ID, "nope"), grant_type="client_credentials")
     assert wrong.status_code == 401 and "www-authenticate" in wrong.headers
     public = await token(http, grant_type="client_credentials", client_id=SANDBOX_PUBLIC_CLIENT_ID)
     assert public.status_code == 400 and public.json()["error"] == "unauthorized_client"
-    good = await token(http, auth=SECRET, grant_type="client_credentials", scope="data:read")
+    good = await token(http, SECRET, grant_type="client_credentials", scope="data:read")
     assert good.status_code == 200 and "refresh_token" not in good.json()
     assert good.headers["cache-control"] == "no-store"
     assert await hubs(http, good.json()["access_token"]) == 200
-    unknown = await token(http, auth=SECRET, grant_type="password")
+    unknown = await token(http, SECRET, grant_type="password")
     assert unknown.json()["error"] == "unsupported_grant_type"
 
 
 async def test_userinfo_3lo_vs_2lo(http: httpx2.AsyncClient, world: World) -> None:
-    two = (await token(http, auth=SECRET, grant_type="client_credentials", scope="data:read")).json()
+    two = (await token(http, SECRET, grant_type="client_credentials", scope="data:read")).json()
     r = await http.get("/userinfo", headers={"Authorization": f"Bearer {two['access_token']}"})
     assert r.status_code == 403 and r.json()["developerMessage"]
     demo = await http.get("/userinfo", headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"})
@@ -363,7 +363,7 @@ async def register_key(http: httpx2.AsyncClient, sa_id: str, kid: str, public_pe
 
 async def exchange(http: httpx2.AsyncClient, jwt_value: str, **extra: str) -> httpx2.Response:
     grant = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-    return await token(http, auth=SECRET, grant_type=grant, assertion=jwt_value, **extra)
+    return await token(http, SECRET, grant_type=grant, assertion=jwt_value, **extra)
 
 
 async def test_jwt_bearer_with_a_registered_key(http: httpx2.AsyncClient, sandbox_app: Starlette) -> None:
@@ -424,7 +424,7 @@ async def test_jwt_bearer_accepts_the_sandbox_own_token_url(sandbox_app: Starlet
 
 
 async def test_service_account_and_key_via_the_ssa_api(http: httpx2.AsyncClient, sandbox_app: Starlette) -> None:
-    two = (await token(http, auth=SECRET, grant_type="client_credentials", scope=SSA_SCOPES)).json()
+    two = (await token(http, SECRET, grant_type="client_credentials", scope=SSA_SCOPES)).json()
     bearer = {"Authorization": f"Bearer {two['access_token']}"}
     payload = {"name": "acc-mcp-robot", "firstName": "AccMcp", "lastName": "Robot"}
     created = await http.post("/authentication/v2/service-accounts", json=payload, headers=bearer)
@@ -454,18 +454,18 @@ async def test_ssa_api_needs_a_two_legged_token_with_scope(http: httpx2.AsyncCli
     three = await three_legged(http)
     r = await http.post(url, json=payload, headers={"Authorization": f"Bearer {three['access_token']}"})
     assert r.status_code == 401
-    two = (await token(http, auth=SECRET, grant_type="client_credentials", scope="data:read")).json()
+    two = (await token(http, SECRET, grant_type="client_credentials", scope="data:read")).json()
     r = await http.post(url, json=payload, headers={"Authorization": f"Bearer {two['access_token']}"})
     assert r.status_code == 403
-    two = (await token(http, auth=SECRET, grant_type="client_credentials", scope=SSA_SCOPES)).json()
+    two = (await token(http, SECRET, grant_type="client_credentials", scope=SSA_SCOPES)).json()
     r = await http.post(url, json={"name": "x"}, headers={"Authorization": f"Bearer {two['access_token']}"})
     assert r.status_code == 400
 
 
 async def test_token_endpoint_stats(http: httpx2.AsyncClient) -> None:
     await three_legged(http)
-    await token(http, auth=SECRET, grant_type="client_credentials")
-    await token(http, auth=("nobody", "x"), grant_type="client_credentials")
+    await token(http, SECRET, grant_type="client_credentials")
+    await token(http, ("nobody", "x"), grant_type="client_credentials")
     auth = await stats(http)
     assert auth["grants"] == {
         "authorization_code": 1,

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import copy
-import functools
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -17,11 +14,11 @@ from acc_mcp.sandbox import SANDBOX_TOKEN, World, build_app
 from acc_mcp.sandbox.issues_data import LARGE_ISSUES, STATUSES, project_locations
 from acc_mcp.sandbox.world import LARGE_PROJECT, SANDBOX_TODAY
 
+from .reference import component
+
 pytestmark = pytest.mark.anyio
 
 Issue = dict[str, Any]
-ISSUES_YAML = Path(__file__).resolve().parents[3] / "shared" / "reference" / "openapi" / "Issues.yaml"
-"""Autodesk's official spec, in the shared folder beside the checkout (as on developer machines and CI)."""
 
 
 def base(world: World, n: int = 0) -> str:
@@ -373,55 +370,10 @@ async def test_large_project_has_ten_thousand_issues_and_builds_fast() -> None:
 # the official OpenAPI schemas --------------------------------------------------------------------------------
 
 
-@functools.cache
-def _parsed_schemas() -> dict[str, Any]:
-    yaml = pytest.importorskip("yaml")
-    if not ISSUES_YAML.exists():
-        pytest.skip(f"{ISSUES_YAML} is not here")
-    schemas: dict[str, Any] = yaml.safe_load(ISSUES_YAML.read_text())["components"]["schemas"]
-    return schemas
-
-
-def _schemas() -> dict[str, Any]:
-    return copy.deepcopy(_parsed_schemas())
-
-
-def _as_json_schema(node: Any, schemas: dict[str, Any]) -> Any:
-    """Inline `$ref`s and let every typed value also be null.
-
-    The YAML is OpenAPI 3.0 without `nullable`, while the reference text has unset values (an unassigned
-    issue's assignedTo, an open issue's closedAt) and ACC returns them as null; so null is allowed and every
-    non-null value is still held to its declared type.
-    """
-    if isinstance(node, dict):
-        if "$ref" in node:
-            return _as_json_schema(schemas[node["$ref"].rsplit("/", 1)[-1]], schemas)
-        out = {k: _as_json_schema(v, schemas) for k, v in node.items() if not k.startswith("x-")}
-        if isinstance(out.get("type"), str):
-            out["type"] = [out["type"], "null"]
-        if "enum" in out:
-            out["enum"] = [*out["enum"], None]
-        return out
-    if isinstance(node, list):
-        return [_as_json_schema(v, schemas) for v in node]
-    return node
-
-
-def _validator(name: str) -> Any:
-    jsonschema = pytest.importorskip("jsonschema")
-    schemas = _schemas()
-    issue = schemas["Issue"]["properties"]
-    # Where the YAML contradicts the reference text, the text wins: permittedActions is "array: string", and a
-    # custom attribute's value is a string, a number or null (the YAML types it `object` but says so itself).
-    issue["permittedActions"] = {"type": "array", "items": {"type": "string"}}
-    issue["customAttributes"]["items"]["properties"]["value"] = {"type": ["string", "number", "null"]}
-    return jsonschema.Draft7Validator(_as_json_schema(schemas[name], schemas))
-
-
 async def test_responses_validate_against_issues_openapi(
     sandbox_http: httpx2.AsyncClient, world: World, issues: list[Issue]
 ) -> None:
-    issue_schema = _validator("Issue")
+    issue_schema = component("Issue")
     pinned = next(i for i in issues if i["linkedDocuments"] and i["gpsCoordinates"] and i["customAttributes"])
     for issue in [pinned, *issues[:40]]:
         issue_schema.validate(issue)
@@ -440,7 +392,7 @@ async def test_responses_validate_against_issues_openapi(
     }
     for name, path in pages.items():
         body = (await sandbox_http.get(f"{base(world)}{path}")).json()
-        _validator(name).validate(body)
+        component(name).validate(body)
 
 
 async def test_full_pages_are_the_bytes_a_json_response_would_send(
@@ -452,7 +404,7 @@ async def test_full_pages_are_the_bytes_a_json_response_would_send(
     from acc_mcp.sandbox.issues_data import render
 
     for _ in range(2):  # cold, then from the cache
-        params = {"limit": 7, "offset": 3, "sortBy": "-displayId"}
+        params: dict[str, str | int] = {"limit": 7, "offset": 3, "sortBy": "-displayId"}
         got = await sandbox_http.get(f"{base(world)}/issues", params=params)
         data = sandbox_app.state.families["issues"].project(world.projects[0])
         body = got.json()
