@@ -67,6 +67,7 @@ SCENARIOS: dict[str, list[Step]] = {
     "list_issues": [("list_issues", {**H, "assignee": "Zara Olsen", "type": "Safety"})],
     "get_issue": [("get_issue", {**H, "issue": 42}), ("get_issue", lambda prev: {**H, "issue": prev["id"]})],
     "list_issue_comments": [("list_issue_comments", {**H, "issue": "#42"})],
+    "list_locations": [("list_locations", {**H, "limit": 5})],
     "search_rfis": [("search_rfis", {**H, "assignee": "Zara Olsen"})],
     "get_rfi": [("get_rfi", {**H, "rfi": "RFI 012"})],
     "list_reviews": [("list_reviews", H)],
