@@ -19,7 +19,9 @@ import anyio
 from . import __version__
 from .config import DEFAULT_CALLBACK, DEFAULT_SCOPES, Settings
 from .errors import ConfigError
+from .safety import check_bind
 from .server import AccServer, build_server, settle
+from .signals import run_stdio
 
 COMMANDS = ("serve", "demo", "sandbox", "tools", "call", "login", "logout", "status")
 
@@ -96,9 +98,11 @@ def _serve(server: AccServer, args: argparse.Namespace) -> None:
         )
     settle()
     if args.transport == "http":
+        if warning := check_bind(args.host, server.settings):  # non-loopback needs auth, or ACC_ALLOW_REMOTE
+            print(warning, file=sys.stderr)
         server.run("streamable-http", host=args.host, port=args.port)
     else:
-        server.run("stdio")
+        run_stdio(server.run_stdio_async)  # one Ctrl+C stops it; SIGTERM lets a token refresh finish
 
 
 def _parse_value(raw: str) -> Any:

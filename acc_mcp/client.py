@@ -238,7 +238,9 @@ class AccClient:
                     f"Could not reach the ACC API ({kind}) after {attempt} attempt(s). Check the network and try again."
                 ) from None
             except (httpx2.InvalidURL, httpx2.UnsupportedProtocol, UnicodeError) as exc:
-                raise InvalidInput(f"The request could not be built ({type(exc).__name__}): check the ids and filters.") from None
+                raise InvalidInput(
+                    f"The request could not be built ({type(exc).__name__}): check the ids and filters."
+                ) from None
             status = response.status_code
             log.info("%s %s -> %d in %.0f ms", method, _loggable(url), status, (time.perf_counter() - started) * 1000)
             if 300 <= status < 400:
@@ -246,7 +248,7 @@ class AccClient:
                 raise UpstreamError(
                     f"ACC answered {status} (a redirect) instead of data; nothing was read or changed from it. "
                     "This is an upstream problem: try again later."
-                    + ("" if safe else " The write was not applied as far as ACC said.")
+                    + ("" if safe else " ACC did not accept the write.")
                 )
             if 200 <= status < 300:
                 body, problem = _parse(response, method, expected, write=not safe)
@@ -281,7 +283,9 @@ class AccClient:
                         retry_after=wait_for if wait_for is not None and math.isfinite(wait_for) else None,
                     )
             if status >= 500 and not safe:
-                raise AmbiguousWrite(f"ACC answered the write with a server error ({status}): it may have been applied.")
+                raise AmbiguousWrite(
+                    f"ACC answered the write with a server error ({status}): it may have been applied."
+                )
             raise _error(response, attempt, token)
 
     async def get(self, url: str, params: dict[str, Any] | None = None) -> Any:
@@ -451,7 +455,9 @@ def _expected_shape(method: str, path: str) -> type | tuple[type, ...]:
     return (dict, list)
 
 
-def _parse(response: httpx2.Response, method: str, expected: type | tuple[type, ...], *, write: bool) -> tuple[Any, str | None]:
+def _parse(
+    response: httpx2.Response, method: str, expected: type | tuple[type, ...], *, write: bool
+) -> tuple[Any, str | None]:
     """(body, None), or (None, what is wrong with it) when a 2xx is not of the documented shape."""
     if not response.content or not response.content.strip():
         if method == "DELETE" or (response.status_code == 204 and not write and method != "GET"):
@@ -501,7 +507,7 @@ def _when(wait: float | None) -> str:
         return "a minute"
     if not math.isfinite(wait) or wait > 86400:
         return "a while (ACC did not say when; try again later)"
-    return f"{math.ceil(wait)} s"
+    return f"{max(1, math.ceil(wait))} s"
 
 
 def _out_of_time(attempts: int) -> DeadlineExceeded:

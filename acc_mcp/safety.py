@@ -57,7 +57,7 @@ def _escape(char: str) -> str:
 def _unsafe(char: str) -> bool:
     # Cc: controls (ESC, NUL); Cf: format characters (RLO and the other bidi overrides, zero-width);
     # Cs/Co/Cn: surrogates, private use, unassigned; Zl/Zp: line and paragraph separators.
-    return not char.isprintable() and char != " " or unicodedata.category(char) in ("Cf", "Zl", "Zp")
+    return (not char.isprintable() and char != " ") or unicodedata.category(char) in ("Cf", "Zl", "Zp")
 
 
 def clean_text(text: str, limit: int = MAX_ERROR_CHARS) -> str:

@@ -10,7 +10,16 @@ import pytest
 
 from acc_mcp.client import AccClient, RetryPolicy, StaticToken
 from acc_mcp.config import Settings
-from acc_mcp.errors import AmbiguousWrite, AuthError, BadRequest, Forbidden, InvalidInput, NotFound, RateLimited, UpstreamError
+from acc_mcp.errors import (
+    AmbiguousWrite,
+    AuthError,
+    BadRequest,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    UpstreamError,
+)
 
 pytestmark = pytest.mark.anyio
 TOKEN = "tok-SECRET-123"

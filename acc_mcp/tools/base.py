@@ -109,4 +109,3 @@ def as_function(spec: ToolSpec, runtime_of: Callable[[Context], Runtime]) -> Cal
     tool.__name__ = spec.name
     tool.__doc__ = spec.description
     return tool
-

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from ..errors import InvalidInput
 from ..paging import Call, OffsetPaging, collect
 from ..render import Row, ShortId, plain, render_record, short_day
+from ..writes import Recent, check_duplicate, guarded_write, record
 from .base import Param, ToolOutput, ToolSpec
 from .listing import CURSOR, ViewContext, check_date, remember_ids, resolve_id, run_list
 from .runtime import Runtime
@@ -165,17 +165,16 @@ async def create_request(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     project_ids = list(dict.fromkeys([await rt.project_id(p) for p in projects]))
     body = build_request(args, project_ids, datetime.now(UTC))
     key = hashlib.sha256(json.dumps({k: v for k, v in body.items() if k != "effectiveFrom"}, sort_keys=True).encode())
-    recent: dict[str, tuple[float, str]] = rt.memo.setdefault("dc-writes", {})
-    previous = recent.get(key.hexdigest())
-    if previous and time.monotonic() - previous[0] < DUPLICATE_WINDOW and not args.get("allow_duplicate"):
-        raise InvalidInput(
-            f"An identical request was created {int(time.monotonic() - previous[0])} s ago (id {previous[1]}). "
-            "Not creating it again. If a second one is really wanted, call again with allow_duplicate=true."
-        )
-    created = await rt.client.request(
-        "POST", rt.client.url(f"{BASE}/requests", account=account), json=body, idempotent=False
+    recent: Recent = rt.memo.setdefault("dc-writes", {})
+    lister = "list_data_connector_requests"
+    check_duplicate(
+        recent, key.hexdigest(), allow=bool(args.get("allow_duplicate")), window=DUPLICATE_WINDOW, lister=lister
     )
-    recent[key.hexdigest()] = (time.monotonic(), str(created.get("id")))
+    with guarded_write(recent, key.hexdigest(), lister=lister):  # an unknown outcome arms the guard
+        created = await rt.client.request(
+            "POST", rt.client.url(f"{BASE}/requests", account=account), json=body, idempotent=False
+        )
+    record(recent, key.hexdigest(), str(created.get("id")))
     row = _request_detail(created, ViewContext({}, rt.today()))
     row["projects"] = len(project_ids) or "all the account's projects you can see"
     remember_ids(rt, [row])

@@ -108,8 +108,7 @@ async def get_photo(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         elif size == "full" and isinstance(photo.get("size"), int) and photo["size"] > MAX_IMAGE_BYTES:
             note = f"The full image ({photo['size']:,} bytes) is over the {MAX_IMAGE_BYTES:,}-byte cap; showing none."
         else:
-            data, mime = await rt.client.fetch_bytes(url, max_bytes=MAX_IMAGE_BYTES)
-            mime = mime.split(";")[0].strip() if mime.startswith("image/") else "image/jpeg"
+            data, mime = await rt.client.fetch_image(url, max_bytes=MAX_IMAGE_BYTES)  # ACC hosts, real images only
             extra.append(ImageContent(type="image", data=base64.b64encode(data).decode(), mime_type=mime))
             note = f"Image attached: {size}, {len(data):,} bytes."
     text = render_record(f"Photo {photo.get('title') or photo.get('id')}", row, budget=rt.settings.max_result_tokens)

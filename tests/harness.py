@@ -1,0 +1,181 @@
+"""A controllable upstream for the fault, fuzz and secrets suites, and valid arguments for any tool.
+
+`FaultTransport` sits where the network would: it passes requests to the in-process sandbox and, when a
+planned fault matches, answers (or fails) the way a flaky network or a broken upstream would — a 429 storm
+with any Retry-After, 5xx, a reset before or after the request reached the sandbox, a read time-out after
+it, a blackhole, a body dripped byte by byte, a redirect, malformed / empty / off-shape 2xx answers.
+It counts the writes that reached the sandbox, so a test can tell "applied" from "not applied".
+
+The suites talk MCP only (`mcp.Client`), and take the tools from `tools/list`, so they keep working when
+the tool layer is rewritten; `valid_arguments` builds a working call from a tool's published schema.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+import httpx2
+from starlette.applications import Starlette
+
+from acc_mcp.demo import demo_server
+from acc_mcp.server import AccServer
+
+FAULT_KINDS = (
+    "429",
+    "429-inf",
+    "429-huge",
+    "500",
+    "503",
+    "reset-before",
+    "reset-after",
+    "timeout-after",
+    "blackhole",
+    "drip",
+    "redirect",
+    "malformed",
+    "empty",
+    "array",
+    "null",
+    "string",
+)
+"""Every kind of fault the suites inject."""
+SLOW_KINDS = ("blackhole", "drip")
+"""Faults that take real time: the suites run them with a short call deadline."""
+AFTER_SENDING = ("reset-after", "timeout-after", "500", "503", "malformed", "empty", "array", "null", "string")
+"""Faults after which a write may have been applied (ambiguous for a write)."""
+
+
+@dataclass
+class Fault:
+    kind: str
+    times: int = 1
+    """How many matching requests it answers (a storm: many)."""
+    path: str = ""
+    method: str | None = None
+
+
+@dataclass
+class FaultTransport(httpx2.AsyncBaseTransport):
+    app: Starlette
+    plan: list[Fault] = field(default_factory=list)
+    writes_applied: int = 0
+    requests: int = 0
+    injected: int = 0
+    signed_host: str | None = None
+
+    def __post_init__(self) -> None:
+        self._inner = httpx2.ASGITransport(app=self.app)
+
+    def inject(self, kind: str, times: int = 1, path: str = "", method: str | None = None) -> None:
+        self.plan.append(Fault(kind, times, path, method))
+
+    def _take(self, request: httpx2.Request) -> Fault | None:
+        if request.url.path.startswith("/sandbox-files/") and not any(f.path == "/sandbox-files/" for f in self.plan):
+            return None
+        for fault in self.plan:
+            if fault.path in request.url.path and (fault.method is None or fault.method == request.method):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self.plan.remove(fault)
+                return fault
+        return None
+
+    async def _send(self, request: httpx2.Request) -> httpx2.Response:
+        response = await self._inner.handle_async_request(request)
+        if request.method == "POST" and response.status_code < 300 and "photos:filter" not in request.url.path:
+            if "search:" not in request.url.path:
+                self.writes_applied += 1
+        return response
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests += 1
+        fault = self._take(request)
+        if fault is None:
+            return await self._send(request)
+        self.injected += 1
+        kind = fault.kind
+        if kind.startswith("429"):
+            named = {"429": "1", "429-inf": "inf", "429-huge": "1e308"}
+            after = named[kind] if kind in named else kind.partition("=")[2]
+            return _json(429, {"message": "Too many requests."}, {"Retry-After": after})
+        if kind in ("500", "503"):
+            if request.method == "POST":
+                await self._send(request)  # the worst case: applied, then the gateway failed
+            return _json(int(kind), {"message": f"Injected {kind}."})
+        if kind == "reset-before":
+            raise httpx2.ConnectError("connection refused", request=request)
+        if kind in ("reset-after", "timeout-after"):
+            await self._send(request)
+            error = httpx2.ReadError if kind == "reset-after" else httpx2.ReadTimeout
+            raise error("lost after sending", request=request)
+        if kind == "blackhole":
+            await anyio.sleep(math.inf)
+        if kind == "drip":
+            return httpx2.Response(200, headers={"content-type": "application/json"}, stream=_Drip())
+        if kind == "redirect":
+            return httpx2.Response(302, headers={"Location": "https://login.example.com/?next=/"})
+        response = await self._send(request)  # the 2xx family: the request did reach ACC
+        body = {"malformed": b'{"results": [{"id": ', "empty": b"", "array": b"[]", "null": b"null"}.get(
+            kind, b'"ok"'
+        )
+        return httpx2.Response(200, headers={"content-type": "application/json"}, content=body)
+
+
+class _Drip(httpx2.AsyncByteStream):
+    """A body that never finishes: one byte every 50 ms."""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b'{"results": ['
+        while True:
+            await anyio.sleep(0.05)
+            yield b" "
+
+
+def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> httpx2.Response:
+    return httpx2.Response(status, json=body, headers=headers)
+
+
+def faulty_server(app: Starlette, transport: FaultTransport, **overrides: Any) -> AccServer:
+    """A demo server whose upstream traffic goes through `transport`."""
+    return demo_server({"toolsets": "all", **overrides}, app=app, transport=transport)
+
+
+# --- arguments ---------------------------------------------------------------------------------------
+
+
+def sample_values(app: Starlette) -> dict[str, Any]:
+    """Values that name real things in the sandbox, by parameter name."""
+    photos = app.state.families["photos"].data.photos
+    project, items = next((p, v) for p, v in photos.items() if v)
+    return {
+        "project": project,
+        "photo": items[0]["id"],
+        "issue": "1",
+        "rfi": "1",
+        "review": "1",
+        "description": "suite extract",
+        "service_groups": ["issues"],
+    }
+
+
+def valid_arguments(schema: dict[str, Any], samples: dict[str, Any]) -> dict[str, Any]:
+    """A call that should work: the required parameters from `samples` (or a plain value of their type)."""
+    args: dict[str, Any] = {}
+    for name in schema.get("required", []):
+        if name in samples:
+            args[name] = samples[name]
+            continue
+        prop = schema["properties"][name]
+        kind = prop.get("type")
+        args[name] = prop["enum"][0] if "enum" in prop else {"integer": 1, "boolean": False, "array": []}.get(kind, "1")
+    if "limit" in schema.get("properties", {}):
+        args["limit"] = 5
+    return args
+
+
+def texts(result: Any) -> str:
+    return "\n".join(b.text for b in result.content if b.type == "text")

@@ -1,0 +1,191 @@
+"""Fault suite: every tool the server lists × every fault, through the MCP client.
+
+Asserts: the deadline holds (on a fake clock for 429 storms, on the real one for blackholes and drip-fed
+bodies), reads recover from a transient fault, a write is never repeated, an ambiguous write is reported
+as possibly applied and arms the duplicate guard, and no error is bare, long or full of control characters.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+import anyio
+import pytest
+from mcp import Client
+from starlette.applications import Starlette
+
+from acc_mcp import deadline
+from acc_mcp.sandbox import build_app
+
+from .harness import AFTER_SENDING, FAULT_KINDS, SLOW_KINDS, FaultTransport, faulty_server, sample_values, texts
+from .harness import valid_arguments as valid
+
+pytestmark = pytest.mark.anyio
+TRANSIENT = ("429", "500", "503", "reset-before", "reset-after", "timeout-after", "malformed", "empty", "null", "string")
+"""One such fault is retried away by a read."""
+
+
+class FakeClock:
+    """Monotonic time that advances only when slept on: Retry-After storms cost no real time."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        await anyio.lowlevel.checkpoint()
+
+
+@pytest.fixture
+def fake_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeClock]:
+    fake = FakeClock()
+    monkeypatch.setattr(deadline, "clock", fake.clock)
+    monkeypatch.setattr(deadline, "sleep", fake.sleep)
+    yield fake
+
+
+def check_error_text(tool: str, text: str) -> None:
+    assert text.strip(), f"{tool}: empty error"
+    assert text.strip() != f"Error executing tool {tool}", f"{tool}: bare error"
+    assert len(text) <= 1000, f"{tool}: error of {len(text)} characters"
+    bad = [c for c in text if unicodedata.category(c) in ("Cc", "Cf") and c not in "\n"]
+    assert not bad, f"{tool}: control characters {bad!r} in {text!r}"
+
+
+def unique(args: dict[str, Any], n: int) -> dict[str, Any]:
+    return {**args, "description": f"{args['description']} {n}"} if "description" in args else args
+
+
+async def tools_and_baseline(client: Client, app: Starlette) -> tuple[dict[str, Any], set[str]]:
+    """Each listed tool's valid arguments, and which tools answer them without an error (no faults)."""
+    samples = sample_values(app)
+    tools = {t.name: (t, valid(t.input_schema, samples)) for t in (await client.list_tools()).tools}
+    ok: set[str] = set()
+    for n, (name, (_tool, args)) in enumerate(tools.items()):
+        result = await client.call_tool(name, unique(args, -n))
+        if not result.is_error:
+            ok.add(name)
+    return tools, ok
+
+
+def is_write(tool: Any) -> bool:
+    return tool.annotations is not None and tool.annotations.read_only_hint is False
+
+
+async def test_every_tool_under_every_fault(fake_clock: FakeClock) -> None:
+    app = build_app()
+    transport = FaultTransport(app)
+    async with Client(faulty_server(app, transport)) as client:
+        tools, ok = await tools_and_baseline(client, app)
+        assert len(ok) >= len(tools) - 1, f"only {sorted(ok)} work without faults"
+        calls = 0
+        for kind in (k for k in FAULT_KINDS if k not in SLOW_KINDS):
+            for name, (tool, args) in tools.items():
+                calls += 1
+                write = is_write(tool)
+                before = transport.writes_applied
+                # A write's fault hits the write itself; a read's hits its first request.
+                transport.inject(kind, path="/requests" if write else "", method="POST" if write else None)
+                started = fake_clock.now
+                result = await client.call_tool(name, unique(args, calls))
+                transport.plan.clear()
+                body = texts(result)
+                assert fake_clock.now - started <= 45, f"{name} × {kind}: past the call deadline"
+                if result.is_error:
+                    check_error_text(name, body)
+                if write:
+                    applied = transport.writes_applied - before
+                    assert applied <= 1, f"{name} × {kind}: the write was repeated"
+                    if kind in AFTER_SENDING:
+                        assert result.is_error and "may have been applied" in body, f"{name} × {kind}: {body}"
+                        again = await client.call_tool(name, unique(args, calls))
+                        assert again.is_error and "allow_duplicate" in texts(again), texts(again)
+                        assert transport.writes_applied - before == applied, "a retry after an ambiguous write went out"
+                    elif kind in ("429", "reset-before"):
+                        assert not result.is_error and applied == 1, f"{name} × {kind}: {body}"
+                    else:
+                        assert result.is_error and applied == 0, f"{name} × {kind}: {body}"
+                elif kind in TRANSIENT and name in ok:
+                    assert not result.is_error, f"{name} × {kind} did not recover: {body}"
+                elif kind == "redirect" and result.is_error:
+                    assert "redirect" in body, body
+                elif kind.startswith("429-") and result.is_error:
+                    assert "rate limit" in body and "try again" in body, body
+    assert calls == len(tools) * (len(FAULT_KINDS) - len(SLOW_KINDS))
+
+
+async def test_redirects_and_off_shape_answers_are_errors_not_empty_lists(fake_clock: FakeClock) -> None:
+    app = build_app()
+    transport = FaultTransport(app)
+    async with Client(faulty_server(app, transport)) as client:
+        for kind in ("redirect", "array", "null", "string", "empty"):
+            transport.inject(kind, times=10)
+            result = await client.call_tool("list_projects", {})
+            transport.plan.clear()
+            assert result.is_error, f"{kind}: {texts(result)}"
+            assert "No projects" not in texts(result)
+            assert ("redirect" if kind == "redirect" else "documented") in texts(result)
+
+
+async def test_retry_after_storms_stay_within_the_deadline(fake_clock: FakeClock) -> None:
+    """Retry-After: 29, inf and 1e308 storms: waits only what fits in ACC_CALL_TIMEOUT, and never crashes."""
+    app = build_app()
+    transport = FaultTransport(app)
+    async with Client(faulty_server(app, transport, call_timeout=45)) as client:
+        for after in ("29", "inf", "1e308", "-5", "Wed, 21 Oct 2099 07:28:00 GMT", "soon"):
+            transport.plan.clear()
+            transport.plan.append(_storm(after))
+            started = fake_clock.now
+            progress: list[str] = []
+
+            async def on_progress(_done: float, _total: float | None, message: str | None) -> None:
+                progress.append(message or "")
+
+            result = await client.call_tool("list_projects", {}, progress_callback=on_progress)
+            assert result.is_error and "rate limit" in texts(result), texts(result)
+            check_error_text("list_projects", texts(result))
+            assert fake_clock.now - started <= 45
+            if after == "29":
+                assert fake_clock.now - started >= 29  # waited once, as asked, then stopped in time
+                assert any("waiting 3" in m for m in progress), progress
+
+
+def _storm(after: str) -> Any:
+    from .harness import Fault
+
+    return Fault(f"429={after}", times=10_000)
+
+
+async def test_slow_upstreams_end_within_the_deadline() -> None:
+    """Blackholed and drip-fed: every tool, at once, ends within ACC_CALL_TIMEOUT (real time, 0.6 s)."""
+    limit = 0.6
+    for kind in SLOW_KINDS:
+        app = build_app()
+        transport = FaultTransport(app)
+        async with Client(faulty_server(app, transport, call_timeout=limit)) as client:
+            samples = sample_values(app)
+            tools = (await client.list_tools()).tools
+            transport.inject(kind, times=100_000)
+            results: dict[str, Any] = {}
+            started = time.monotonic()
+
+            async def one(tool: Any) -> None:
+                results[tool.name] = await client.call_tool(tool.name, valid(tool.input_schema, samples))
+
+            async with anyio.create_task_group() as tg:
+                for tool in tools:
+                    tg.start_soon(one, tool)
+            elapsed = time.monotonic() - started
+        assert elapsed < limit + 2.5, f"{kind}: {elapsed:.1f} s"
+        for name, result in results.items():
+            assert result.is_error, f"{name} × {kind}"
+            check_error_text(name, texts(result))
+            assert "time limit" in texts(result) or "may have been applied" in texts(result), texts(result)
