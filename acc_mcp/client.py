@@ -247,8 +247,7 @@ class AccClient:
                 # httpx2 does not follow redirects, and ACC's APIs do not send them: not a success.
                 raise UpstreamError(
                     f"ACC answered {status} (a redirect) instead of data; nothing was read or changed from it. "
-                    "This is an upstream problem: try again later."
-                    + ("" if safe else " ACC did not accept the write.")
+                    "This is an upstream problem: try again later." + ("" if safe else " ACC did not accept the write.")
                 )
             if 200 <= status < 300:
                 body, problem = _parse(response, method, expected, write=not safe)

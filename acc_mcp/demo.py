@@ -39,4 +39,6 @@ def demo_server(
     # A real token or API host in the environment must never be sent to, or replaced by, the sandbox.
     env = {k: v for k, v in os.environ.items() if k not in ("APS_ACCESS_TOKEN", "ACC_BASE_URL", "ACC_ACCOUNT_ID")}
     settings = Settings.load(env=env, **values)
-    return build_server(settings, transport=transport or httpx2.ASGITransport(app=app), today=lambda: SANDBOX_TODAY.date())
+    return build_server(
+        settings, transport=transport or httpx2.ASGITransport(app=app), today=lambda: SANDBOX_TODAY.date()
+    )

@@ -70,7 +70,8 @@ async def serve_until_signal(
         async def run() -> None:
             with server_scope:
                 await serve()
-            tg.cancel_scope.cancel()  # served to the end (EOF): nothing left to watch
+            if not server_scope.cancel_called:
+                tg.cancel_scope.cancel()  # served to the end (EOF): nothing left to watch
 
         tg.start_soon(run)
         with anyio.open_signal_receiver(*signals) as received:

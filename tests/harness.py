@@ -119,9 +119,7 @@ class FaultTransport(httpx2.AsyncBaseTransport):
         if kind == "redirect":
             return httpx2.Response(302, headers={"Location": "https://login.example.com/?next=/"})
         response = await self._send(request)  # the 2xx family: the request did reach ACC
-        body = {"malformed": b'{"results": [{"id": ', "empty": b"", "array": b"[]", "null": b"null"}.get(
-            kind, b'"ok"'
-        )
+        body = {"malformed": b'{"results": [{"id": ', "empty": b"", "array": b"[]", "null": b"null"}.get(kind, b'"ok"')
         return httpx2.Response(200, headers={"content-type": "application/json"}, content=body)
 
 

@@ -24,7 +24,18 @@ from .harness import AFTER_SENDING, FAULT_KINDS, SLOW_KINDS, FaultTransport, fau
 from .harness import valid_arguments as valid
 
 pytestmark = pytest.mark.anyio
-TRANSIENT = ("429", "500", "503", "reset-before", "reset-after", "timeout-after", "malformed", "empty", "null", "string")
+TRANSIENT = (
+    "429",
+    "500",
+    "503",
+    "reset-before",
+    "reset-after",
+    "timeout-after",
+    "malformed",
+    "empty",
+    "null",
+    "string",
+)
 """One such fault is retried away by a read."""
 
 
