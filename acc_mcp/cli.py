@@ -98,7 +98,7 @@ def _serve(server: AccServer, args: argparse.Namespace) -> None:
         )
     settle()
     if args.transport == "http":
-        if warning := check_bind(args.host, server.settings):  # non-loopback needs auth, or ACC_ALLOW_REMOTE
+        if warning := check_bind(args.host, server.acc_settings):  # non-loopback needs auth, or ACC_ALLOW_REMOTE
             print(warning, file=sys.stderr)
         server.run("streamable-http", host=args.host, port=args.port)
     else:

@@ -37,7 +37,7 @@ class AccServer(MCPServer[Runtime]):
     def __init__(self, settings: Settings, specs: list[ToolSpec], **kwargs: Any) -> None:
         super().__init__("acc-mcp", version=__version__, instructions=INSTRUCTIONS, **kwargs)
         self.specs = {s.name: s for s in specs}
-        self.settings = settings
+        self.acc_settings = settings
         self.read_only = settings.read_only
 
     async def call_tool(

@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import anyio
 
@@ -50,10 +50,8 @@ async def idle(timeout: float = GRACE) -> bool:
 
 def _hard_exit(code: int) -> None:
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with suppress(Exception):
             stream.flush()
-        except Exception:
-            pass
     os._exit(code)
 
 
@@ -61,7 +59,7 @@ async def serve_until_signal(
     serve: Callable[[], Awaitable[None]],
     *,
     exit: Callable[[int], None] = _hard_exit,
-    signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM),
+    signals: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM),
 ) -> None:
     """Run `serve` until it returns (stdin closed) or a signal arrives; on a signal, stop and `exit`."""
     async with anyio.create_task_group() as tg:

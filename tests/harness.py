@@ -86,9 +86,9 @@ class FaultTransport(httpx2.AsyncBaseTransport):
 
     async def _send(self, request: httpx2.Request) -> httpx2.Response:
         response = await self._inner.handle_async_request(request)
-        if request.method == "POST" and response.status_code < 300 and "photos:filter" not in request.url.path:
-            if "search:" not in request.url.path:
-                self.writes_applied += 1
+        read_only = "photos:filter" in request.url.path or "search:" in request.url.path
+        if request.method == "POST" and response.status_code < 300 and not read_only:
+            self.writes_applied += 1
         return response
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
@@ -118,7 +118,7 @@ class FaultTransport(httpx2.AsyncBaseTransport):
             return httpx2.Response(200, headers={"content-type": "application/json"}, stream=_Drip())
         if kind == "redirect":
             return httpx2.Response(302, headers={"Location": "https://login.example.com/?next=/"})
-        response = await self._send(request)  # the 2xx family: the request did reach ACC
+        await self._send(request)  # the 2xx family: the request did reach ACC
         body = {"malformed": b'{"results": [{"id": ', "empty": b"", "array": b"[]", "null": b"null"}.get(kind, b'"ok"')
         return httpx2.Response(200, headers={"content-type": "application/json"}, content=body)
 

@@ -157,8 +157,10 @@ async def test_retry_after_storms_stay_within_the_deadline(fake_clock: FakeClock
             started = fake_clock.now
             progress: list[str] = []
 
-            async def on_progress(_done: float, _total: float | None, message: str | None) -> None:
-                progress.append(message or "")
+            async def on_progress(
+                _done: float, _total: float | None, message: str | None, into: Any = progress
+            ) -> None:
+                into.append(message or "")
 
             result = await client.call_tool("list_projects", {}, progress_callback=on_progress)
             assert result.is_error and "rate limit" in texts(result), texts(result)
@@ -188,8 +190,8 @@ async def test_slow_upstreams_end_within_the_deadline() -> None:
             results: dict[str, Any] = {}
             started = time.monotonic()
 
-            async def one(tool: Any) -> None:
-                results[tool.name] = await client.call_tool(tool.name, valid(tool.input_schema, samples))
+            async def one(tool: Any, into: dict[str, Any] = results, samples: dict[str, Any] = samples) -> None:
+                into[tool.name] = await client.call_tool(tool.name, valid(tool.input_schema, samples))
 
             async with anyio.create_task_group() as tg:
                 for tool in tools:
