@@ -13,18 +13,22 @@ the tool layer is rewritten; `valid_arguments` builds a working call from a tool
 from __future__ import annotations
 
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import httpx2
+import pytest
 from starlette.applications import Starlette
 
+from acc_mcp import deadline
 from acc_mcp.demo import demo_server
 from acc_mcp.server import AccServer
 
 FAULT_KINDS = (
+    "echo",
     "429",
     "429-inf",
     "429-huge",
@@ -65,7 +69,9 @@ class FaultTransport(httpx2.AsyncBaseTransport):
     writes_applied: int = 0
     requests: int = 0
     injected: int = 0
-    signed_host: str | None = None
+    set_cookie: str | None = None
+    """Added to every answer as `Set-Cookie` (the secrets suite checks it is never sent back or logged)."""
+    cookies_sent: int = 0
 
     def __post_init__(self) -> None:
         self._inner = httpx2.ASGITransport(app=self.app)
@@ -92,7 +98,15 @@ class FaultTransport(httpx2.AsyncBaseTransport):
         return response
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = await self._answer(request)
+        if self.set_cookie:
+            response.headers["Set-Cookie"] = self.set_cookie
+        return response
+
+    async def _answer(self, request: httpx2.Request) -> httpx2.Response:
         self.requests += 1
+        if "cookie" in request.headers:
+            self.cookies_sent += 1
         fault = self._take(request)
         if fault is None:
             return await self._send(request)
@@ -106,6 +120,10 @@ class FaultTransport(httpx2.AsyncBaseTransport):
             if request.method == "POST":
                 await self._send(request)  # the worst case: applied, then the gateway failed
             return _json(int(kind), {"message": f"Injected {kind}."})
+        if kind == "echo":  # an upstream that echoes the caller's token and the full URL in its error
+            token = request.headers.get("authorization", "")[7:]
+            message = f"Token {token} may not read {request.url} (cookie {request.headers.get('cookie')})"
+            return _json(400, {"developerMessage": message, "detail": message})
         if kind == "reset-before":
             raise httpx2.ConnectError("connection refused", request=request)
         if kind in ("reset-after", "timeout-after"):
@@ -135,6 +153,31 @@ class _Drip(httpx2.AsyncByteStream):
 
 def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> httpx2.Response:
     return httpx2.Response(status, json=body, headers=headers)
+
+
+class FakeClock:
+    """Monotonic time that advances only when slept on: Retry-After storms and backoff cost no real time."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        await anyio.lowlevel.checkpoint()
+
+
+@pytest.fixture
+def fake_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeClock]:
+    """The client's deadline clock and sleep replaced by a `FakeClock`."""
+    fake = FakeClock()
+    monkeypatch.setattr(deadline, "clock", fake.clock)
+    monkeypatch.setattr(deadline, "sleep", fake.sleep)
+    yield fake
 
 
 def faulty_server(app: Starlette, transport: FaultTransport, **overrides: Any) -> AccServer:

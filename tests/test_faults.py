@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 import unicodedata
-from collections.abc import Iterator
 from typing import Any
 
 import anyio
@@ -17,10 +16,19 @@ import pytest
 from mcp import Client
 from starlette.applications import Starlette
 
-from acc_mcp import deadline
 from acc_mcp.sandbox import build_app
 
-from .harness import AFTER_SENDING, FAULT_KINDS, SLOW_KINDS, FaultTransport, faulty_server, sample_values, texts
+from .harness import (
+    AFTER_SENDING,
+    FAULT_KINDS,
+    SLOW_KINDS,
+    FakeClock,
+    FaultTransport,
+    faulty_server,
+    sample_values,
+    texts,
+)
+from .harness import fake_clock as fake_clock
 from .harness import valid_arguments as valid
 
 pytestmark = pytest.mark.anyio
@@ -37,30 +45,6 @@ TRANSIENT = (
     "string",
 )
 """One such fault is retried away by a read."""
-
-
-class FakeClock:
-    """Monotonic time that advances only when slept on: Retry-After storms cost no real time."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-        await anyio.lowlevel.checkpoint()
-
-
-@pytest.fixture
-def fake_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeClock]:
-    fake = FakeClock()
-    monkeypatch.setattr(deadline, "clock", fake.clock)
-    monkeypatch.setattr(deadline, "sleep", fake.sleep)
-    yield fake
 
 
 def check_error_text(tool: str, text: str) -> None:
