@@ -71,7 +71,8 @@ def echo(value: Any, limit: int = MAX_ECHO_CHARS) -> str:
     """A rejected input as an error may quote it: repr-like, escaped, and cut to `limit` characters."""
     text = value if isinstance(value, str) else repr(value)
     cut = len(text) > limit
-    shown = clean_text(text[:limit], limit + 10)
+    # Every character kept (a trailing space is what makes "limit " unknown), the unsafe ones escaped.
+    shown = "".join(("\\n" if c == "\n" else _escape(c)) if _unsafe(c) or c in "\t\r" else c for c in text[:limit])
     return f"'{shown}…' ({len(text):,} characters)" if cut else f"'{shown}'"
 
 

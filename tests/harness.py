@@ -13,6 +13,7 @@ the tool layer is rewritten; `valid_arguments` builds a working call from a tool
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -218,5 +219,120 @@ def valid_arguments(schema: dict[str, Any], samples: dict[str, Any]) -> dict[str
     return args
 
 
+TRANSIENT = (
+    *("429", "500", "503", "reset-before", "reset-after", "timeout-after"),
+    *("malformed", "empty", "null", "string"),
+)
+"""One such fault is retried away by a read."""
+
+
 def texts(result: Any) -> str:
     return "\n".join(b.text for b in result.content if b.type == "text")
+
+
+def error_problem(tool: str, text: str) -> str | None:
+    if not text.strip():
+        return f"{tool}: empty error"
+    if text.strip() == f"Error executing tool {tool}":
+        return f"{tool}: bare error"
+    if len(text) > 1000:
+        return f"{tool}: error of {len(text)} characters"
+    bad = [c for c in text if unicodedata.category(c) in ("Cc", "Cf") and c not in "\n"]
+    return f"{tool}: control characters {bad!r} in {text[:100]!r}" if bad else None
+
+
+def check_error(tool: str, text: str) -> None:
+    found = error_problem(tool, text)
+    assert found is None, found
+
+
+def is_write(tool: Any) -> bool:
+    return tool.annotations is not None and tool.annotations.read_only_hint is False
+
+
+def unique(args: dict[str, Any], n: int) -> dict[str, Any]:
+    """Writes get a fresh description per call, so the duplicate guard only sees true repeats."""
+    return {**args, "description": f"{args['description']} {n}"} if "description" in args else args
+
+
+@dataclass
+class Matrix:
+    tools: dict[str, Any] = field(default_factory=dict)
+    baseline_ok: set[str] = field(default_factory=set)
+    cells: int = 0
+    recovered: int = 0
+    ambiguous_reported: int = 0
+    writes_repeated: int = 0
+    problems: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+
+async def fault_matrix(
+    client: Any, app: Starlette, transport: FaultTransport, clock: FakeClock, limit: float = 45.0
+) -> Matrix:
+    """Every listed tool × every fault that takes no real time, with the checks of the fault suite.
+
+    A read must recover from one transient fault (when it works without faults); a write is sent at most
+    once, an ambiguous one is reported as possibly applied and its repetition refused; a redirect or an
+    off-shape answer is an error, never an empty success; every error is a clean sentence; no call runs
+    past `limit` on the (fake) clock.
+    """
+    samples = sample_values(app)
+    out = Matrix()
+    for t in (await client.list_tools()).tools:
+        out.tools[t.name] = (t, valid_arguments(t.input_schema, samples))
+    for n, (name, (_tool, args)) in enumerate(out.tools.items()):
+        if not (await client.call_tool(name, unique(args, -n - 1))).is_error:
+            out.baseline_ok.add(name)
+
+    def fail(message: str) -> None:
+        out.problems.append(message)
+
+    for kind in (k for k in FAULT_KINDS if k not in SLOW_KINDS):
+        for name, (tool, args) in out.tools.items():
+            out.cells += 1
+            write = is_write(tool)
+            before = transport.writes_applied
+            # A write's fault hits the write itself; a read's hits its first request.
+            transport.inject(kind, path="/requests" if write else "", method="POST" if write else None)
+            started = clock.now
+            result = await client.call_tool(name, unique(args, out.cells))
+            transport.plan.clear()
+            body = texts(result)
+            out.texts.append(body)
+            where = f"{name} × {kind}"
+            if clock.now - started > limit:
+                fail(f"{where}: past the call deadline")
+            if result.is_error and (found := error_problem(name, body)):
+                fail(f"{where}: {found}")
+            if write:
+                applied = transport.writes_applied - before
+                if applied > 1:
+                    out.writes_repeated += 1
+                    fail(f"{where}: the write was repeated")
+                if kind in AFTER_SENDING:
+                    if not (result.is_error and "may have been applied" in body):
+                        fail(f"{where}: ambiguous write not reported: {body[:200]}")
+                    else:
+                        out.ambiguous_reported += 1
+                    again = await client.call_tool(name, unique(args, out.cells))
+                    if not (again.is_error and "allow_duplicate" in texts(again)):
+                        fail(f"{where}: a retry after an ambiguous write was not stopped: {texts(again)[:200]}")
+                    if transport.writes_applied - before != applied:
+                        out.writes_repeated += 1
+                        fail(f"{where}: a retry after an ambiguous write went out")
+                elif kind in ("429", "reset-before"):
+                    if result.is_error or applied != 1:
+                        fail(f"{where}: a write that certainly did not land was not retried: {body[:200]}")
+                elif not result.is_error or applied != 0:
+                    fail(f"{where}: expected a clear error and nothing applied: {body[:200]}")
+            elif kind in TRANSIENT and name in out.baseline_ok:
+                if result.is_error:
+                    fail(f"{where}: a read did not recover: {body[:200]}")
+                else:
+                    out.recovered += 1
+            elif (kind == "redirect" and result.is_error and "redirect" not in body) or (
+                kind.startswith("429-") and result.is_error and not ("rate limit" in body and "try again" in body)
+            ):
+                fail(f"{where}: {body[:200]}")
+    return out
