@@ -147,7 +147,7 @@ async def test_a_drip_fed_body_ends_at_the_deadline() -> None:
     client, _ = make(lambda r: httpx2.Response(200, stream=Drip()))
     started = time.monotonic()
     async with client:
-        with deadline.call_deadline(0.5), pytest.raises(UpstreamError, match="time limit"):
+        with anyio.fail_after(5), deadline.call_deadline(0.5), pytest.raises(UpstreamError, match="time limit"):
             await client.get(f"{HOST}/x")
     assert time.monotonic() - started < 1.5
 
@@ -407,10 +407,18 @@ def test_non_loopback_host_needs_auth_or_explicit_allowance() -> None:
     assert proc.returncode == 2 and "--host 0.0.0.0" in proc.stderr
 
 
-@pytest.mark.parametrize("name", ["../escape.csv", "/etc/passwd", "a\x00b.csv", "", " ", "sub/../../x", "C:\\x.csv"])
-def test_download_names_that_escape_are_refused(tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize("name", ["../escape.csv", "ABSOLUTE", "a\x00b.csv", "", " ", "sub/../../x", "C:\\x.csv"])
+async def test_download_names_that_escape_are_refused(tmp_path: Path, name: str) -> None:
+    # The absolute name points inside tmp_path: a regression must never write over a real file.
+    name = str(tmp_path / "absolute.csv") if name == "ABSOLUTE" else name
+    folder = tmp_path / "downloads"
     with pytest.raises(InvalidInput):
-        safe_child(tmp_path, name)
+        safe_child(folder, name)
+    client, _ = make(lambda r: httpx2.Response(200, content=b"data"))
+    async with client:
+        with pytest.raises(InvalidInput):
+            await client.download("https://bucket.s3.amazonaws.com/f?sig=1", folder, name)
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
 async def test_download_never_saves_a_redirect_or_html_and_cleans_stale_temporaries(tmp_path: Path) -> None:
