@@ -174,19 +174,25 @@ def argument_problem(
     try:
         validate(dict(arguments))
     except ValidationError as exc:
-        errors = exc.errors()
-        first = errors[0]
-        loc = [str(p) for p in first.get("loc", ())]
-        name = loc[0] if loc else "arguments"
-        prop = properties.get(name, {})
-        if first.get("type") == "missing":
-            return f"{name} is required ({_accepts(prop) or 'see the tool description'})."
-        accepts = _accepts(prop) if prop else ""
-        given = first.get("input", arguments.get(name))
-        where = name + "".join(f"[{p}]" for p in loc[1:2] if p.isdigit())
-        text = f"{where} must be {accepts}" if accepts else f"{where}: {first.get('msg', 'invalid value')}"
-        return f"{text}; got {echo(given, 40)}."
+        return _validation_sentence(exc, properties, arguments)
+    except Exception:
+        return None  # not a schema problem: the SDK reports it the way it reports a crash
     return None
+
+
+def _validation_sentence(exc: ValidationError, properties: Mapping[str, Any], arguments: Mapping[str, Any]) -> str:
+    errors = exc.errors()
+    first = errors[0]
+    loc = [str(p) for p in first.get("loc", ())]
+    name = loc[0] if loc else "arguments"
+    prop = properties.get(name, {})
+    if first.get("type") == "missing":
+        return f"{name} is required ({_accepts(prop) or 'see the tool description'})."
+    accepts = _accepts(prop) if prop else ""
+    given = first.get("input", arguments.get(name))
+    where = name + "".join(f"[{p}]" for p in loc[1:2] if p.isdigit())
+    text = f"{where} must be {accepts}" if accepts else f"{where}: {first.get('msg', 'invalid value')}"
+    return f"{text}; got {echo(given, 40)}."
 
 
 def check_tool_arguments(

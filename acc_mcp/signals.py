@@ -82,4 +82,7 @@ async def serve_until_signal(
 
 def run_stdio(serve: Callable[[], Awaitable[None]]) -> None:
     """`acc-mcp serve|demo` on stdio: one Ctrl+C (or SIGTERM) stops it promptly and safely."""
+    if sys.platform == "win32":  # no signal receivers there: the SDK's own handling
+        anyio.run(serve)
+        return
     anyio.run(serve_until_signal, serve)
