@@ -21,7 +21,9 @@ from .cli_extra import ENV_HELP, add_config_parser, config_command, toolset_line
 from .config import DEFAULT_CALLBACK, DEFAULT_SCOPES, Settings
 from .errors import ConfigError
 from .http_app import run_http
+from .safety import check_bind
 from .server import AccServer, build_server, settle
+from .signals import run_stdio
 
 COMMANDS = ("serve", "demo", "sandbox", "tools", "call", "login", "logout", "status", "config")
 
@@ -104,9 +106,11 @@ def _serve(server: AccServer, args: argparse.Namespace) -> None:
         )
     settle()
     if args.transport == "http":
-        run_http(server, args.host, args.port)  # ecosystem: stateless, /health, passthrough 401 (http_app.py)
+        if warning := check_bind(args.host, server.acc_settings):  # non-loopback needs auth, or ACC_ALLOW_REMOTE
+            print(warning, file=sys.stderr)
+        run_http(server, args.host, args.port)  # stateless, /health, passthrough 401 (http_app.py)
     else:
-        server.run("stdio")
+        run_stdio(server.run_stdio_async)  # one Ctrl+C stops it; SIGTERM lets a token refresh finish
 
 
 def _parse_value(raw: str) -> Any:

@@ -28,6 +28,8 @@ environment variables (flags of the same name override them):
   ACC_MAX_RESULT_TOKENS               token budget of one result, 500-20000  (4000)
   ACC_BASE_URL                        API host     (https://developer.api.autodesk.com)
   ACC_TIMEOUT                         seconds per request                    (30)
+  ACC_CALL_TIMEOUT                    seconds per tool call, retries included (45)
+  ACC_ALLOW_REMOTE                    HTTP: serve a non-loopback --host without auth (false)
   ACC_LOG_LEVEL                       log level on stderr: DEBUG INFO WARNING ERROR  (WARNING)
 
 set up a client: acc-mcp config claude-desktop|claude-code|vscode|cursor|windsurf [--demo] [--write]

@@ -5,10 +5,15 @@ EMEA account calls), strips `b.` prefixes from ids, retries what is safe to retr
 statuses into the typed errors of `errors.py`. It knows nothing about MCP.
 
 Retry rules: an idempotent request (GET, or a read-only POST such as `search:rfis`) is retried on 429
-(waiting what `Retry-After` says, within a cap), on 5xx and on transport errors, with capped exponential
-backoff and full jitter. A POST that creates something is retried only when the request certainly did
-not take effect: a 429, or a connection that never opened. Anything else surfaces, so a write is never
-silently repeated.
+(waiting what `Retry-After` says, within a cap), on 5xx, on transport errors and on a 2xx body that is not
+of the documented shape, with capped exponential backoff and full jitter. A POST that creates something
+is retried only when the request certainly did not take effect: a 429, or a connection that never
+opened. When a write's outcome is unknown (a 5xx, a timeout or reset after sending, an empty or malformed
+2xx) it raises `AmbiguousWrite`: it may have been applied, and must be checked, not repeated.
+
+Time: every wait and every request fits in the tool call's deadline (`deadline.py`, ACC_CALL_TIMEOUT): a
+`Retry-After` that does not fit is reported instead of waited, and a request (a drip-fed body included)
+gets only the time that is left. A 3xx is an upstream error, never a success.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
@@ -30,11 +37,15 @@ from urllib.parse import quote, urlsplit
 import anyio
 import httpx2
 
+from . import deadline
 from .config import Settings
+from .endpoints import ENDPOINTS
 from .errors import (
+    AmbiguousWrite,
     ApiError,
     AuthError,
     BadRequest,
+    DeadlineExceeded,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -42,23 +53,22 @@ from .errors import (
     UpstreamError,
     scrub,
 )
+from .safety import (
+    check_file_host,
+    check_id,
+    check_path,
+    echo,
+    install_log_redaction,
+    looks_like_html,
+    remember_secret,
+    safe_child,
+    sniff_image,
+)
 
 log = logging.getLogger("acc_mcp.client")
 
-
-class _RedactQueries(logging.Filter):
-    """httpx2 logs every request's full URL at INFO; a signed URL's query string is a credential."""
-
-    _query = re.compile(r"\?[^\s\"']*")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self._query.sub("?[redacted]", record.getMessage())
-        record.args = None
-        return True
-
-
-for _name in ("httpx2", "httpcore2", "httpx", "httpcore"):
-    logging.getLogger(_name).addFilter(_RedactQueries())
+# Every log record, httpx2's and httpcore2's children included, loses signed-URL queries, cookies and tokens.
+install_log_redaction()
 
 _ID = re.compile(r"^[A-Za-z0-9._:~-]{1,200}$")
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -106,8 +116,8 @@ def clean_id(value: str, what: str = "id") -> str:
     """An id safe to put in a path: `b.` stripped, no slashes or spaces."""
     value = value.strip().removeprefix("b.")
     if not _ID.match(value):
-        raise InvalidInput(f"{what} {value[:60]!r} is not a valid ACC id.")
-    return value
+        raise InvalidInput(f"{what} {echo(value)} is not a valid ACC id.")
+    return check_id(value, what)
 
 
 class AccClient:
@@ -118,7 +128,7 @@ class AccClient:
         *,
         transport: httpx2.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
-        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         self.settings = settings
         self.tokens = tokens
@@ -129,8 +139,12 @@ class AccClient:
             timeout=httpx2.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
             limits=httpx2.Limits(max_connections=20, max_keepalive_connections=10),
             headers={"User-Agent": "acc-mcp/0.1", "Accept": "application/json"},
+            # No cookie jar: a Set-Cookie from one answer must never ride along on another request (or
+            # another passthrough user's). ACC's APIs authenticate by bearer token alone.
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
         )
         self._host = urlsplit(settings.base_url).netloc
+        self._cleaned: set[Path] = set()
 
     async def __aenter__(self) -> AccClient:
         await self._http.__aenter__()
@@ -155,6 +169,16 @@ class AccClient:
 
     # --- requests ------------------------------------------------------------------------------
 
+    async def _pause(self, seconds: float, why: str) -> None:
+        if self._sleep is not None:
+            await self._sleep(seconds)
+        else:
+            await deadline.pause(seconds, why)
+
+    def _fits(self, seconds: float) -> bool:
+        """Whether waiting `seconds` still leaves time for another request within the call's deadline."""
+        return seconds + MIN_REQUEST_SECONDS <= deadline.remaining()
+
     async def request(
         self,
         method: str,
@@ -164,109 +188,186 @@ class AccClient:
         json: Any = None,
         idempotent: bool | None = None,
     ) -> Any:
-        """Send one API request (with retries) and return its parsed JSON body (None when empty)."""
+        """Send one API request (with retries) and return its parsed JSON body (None for an empty DELETE)."""
         method = method.upper()
-        if urlsplit(url).netloc != self._host:
+        target = urlsplit(url)
+        if target.netloc != self._host:
             # Only ever send the bearer token to the configured API host.
             raise InvalidInput("Refusing to send credentials to a host other than the configured ACC API host.")
+        check_path(target.path)
         safe = method in _IDEMPOTENT if idempotent is None else idempotent
         query = {k: _param(v) for k, v in (params or {}).items() if v is not None}
+        if len(url) + sum(len(str(k)) + len(str(v)) + 2 for k, v in query.items()) > MAX_URL_CHARS:
+            raise InvalidInput("The request is too long for ACC (a filter or name of thousands of characters?).")
+        expected = _expected_shape(method, target.path)
         refreshed = False
         attempt = 0
         while True:
             attempt += 1
+            left = deadline.remaining()
+            if left < MIN_REQUEST_SECONDS:
+                raise _out_of_time(attempt - 1)  # nothing sent: certainly not applied
             token = await self.tokens.token()
+            remember_secret(token)
             headers = {"Authorization": f"Bearer {token}"}
             if self.settings.region:
                 headers["Region"] = headers["x-ads-region"] = self.settings.region
             started = time.perf_counter()
             try:
-                response = await self._http.request(method, url, params=query, json=json, headers=headers)
-            except httpx2.TransportError as exc:
-                never_sent = isinstance(exc, httpx2.ConnectError | httpx2.ConnectTimeout | httpx2.PoolTimeout)
-                log.warning("%s %s failed: %s (attempt %d)", method, _loggable(url), type(exc).__name__, attempt)
-                if (safe or never_sent) and attempt < self.retry.attempts:
-                    await self._sleep(self._backoff(attempt))
-                    continue
-                raise UpstreamError(
-                    f"Could not reach the ACC API ({type(exc).__name__}) after {attempt} attempt(s). "
-                    "Check the network and try again."
-                    + (
-                        ""
-                        if safe or never_sent
-                        else " The request may or may not have been applied: check before retrying."
+                # The whole exchange, body included, within what is left: a body dripped a byte a second
+                # defeats a per-read timeout, not this.
+                with anyio.fail_after(min(left, self.settings.timeout * 2)):
+                    response = await self._http.request(
+                        method, url, params=query, json=json, headers=headers, timeout=min(self.settings.timeout, left)
                     )
+            except (httpx2.TransportError, TimeoutError) as exc:
+                never_sent = isinstance(exc, httpx2.ConnectError | httpx2.ConnectTimeout | httpx2.PoolTimeout)
+                kind = "no answer in time" if isinstance(exc, TimeoutError) else type(exc).__name__
+                log.warning("%s %s failed: %s (attempt %d)", method, _loggable(url), kind, attempt)
+                wait = self._backoff(attempt)
+                if (safe or never_sent) and attempt < self.retry.attempts and self._fits(wait):
+                    await self._pause(wait, "ACC did not answer")
+                    continue
+                if not (safe or never_sent):
+                    raise AmbiguousWrite(
+                        f"The write was sent to ACC but its answer was lost ({kind}): it may have been applied."
+                    ) from None
+                if isinstance(exc, TimeoutError | httpx2.TimeoutException) and not self._fits(wait):
+                    raise _out_of_time(attempt) from None
+                raise UpstreamError(
+                    f"Could not reach the ACC API ({kind}) after {attempt} attempt(s). Check the network and try again."
+                ) from None
+            except (httpx2.InvalidURL, httpx2.UnsupportedProtocol, UnicodeError) as exc:
+                raise InvalidInput(
+                    f"The request could not be built ({type(exc).__name__}): check the ids and filters."
                 ) from None
             status = response.status_code
             log.info("%s %s -> %d in %.0f ms", method, _loggable(url), status, (time.perf_counter() - started) * 1000)
-            if status < 400:
-                return _json(response)
+            if 300 <= status < 400:
+                # httpx2 does not follow redirects, and ACC's APIs do not send them: not a success.
+                raise UpstreamError(
+                    f"ACC answered {status} (a redirect) instead of data; nothing was read or changed from it. "
+                    "This is an upstream problem: try again later." + ("" if safe else " ACC did not accept the write.")
+                )
+            if 200 <= status < 300:
+                body, problem = _parse(response, method, expected, write=not safe)
+                if problem is None:
+                    return body
+                wait = self._backoff(attempt)
+                if safe and attempt < self.retry.attempts and self._fits(wait):
+                    log.warning("%s %s: %s (attempt %d)", method, _loggable(url), problem, attempt)
+                    await self._pause(wait, "ACC sent a malformed answer")
+                    continue
+                if not safe:
+                    raise AmbiguousWrite(f"ACC answered the write {status} with {problem}: it may have been applied.")
+                raise UpstreamError(
+                    f"ACC answered {status} with {problem} instead of the documented data, after {attempt} attempt(s). "
+                    "This is an upstream problem: try again later."
+                )
             if status == 401 and not refreshed and await self.tokens.rejected(token):
                 refreshed = True
                 attempt -= 1
                 continue
             if status == 429 or (status >= 500 and safe):
-                wait = _retry_after(response)
-                if attempt < self.retry.attempts and (wait is None or wait <= self.retry.max_retry_after):
-                    await self._sleep(self._backoff(attempt) if wait is None else wait + random.uniform(0, 0.1 * wait))
+                wait_for = _retry_after(response)
+                delay = self._backoff(attempt) if wait_for is None else wait_for + random.uniform(0, 0.1 * wait_for)
+                capped = wait_for is None or wait_for <= self.retry.max_retry_after
+                if attempt < self.retry.attempts and capped and self._fits(delay):
+                    why = "ACC rate limit (429)" if status == 429 else f"ACC server error ({status})"
+                    await self._pause(delay, why)
                     continue
                 if status == 429:
-                    after = f"{math.ceil(wait)} s" if wait is not None else "a minute"
                     raise RateLimited(
-                        f"ACC rate limit reached (429) after {attempt} attempt(s); try again in {after}.",
-                        retry_after=wait,
+                        f"ACC rate limit reached (429) after {attempt} attempt(s); try again in {_when(wait_for)}.",
+                        retry_after=wait_for if wait_for is not None and math.isfinite(wait_for) else None,
                     )
-            raise _error(response, attempt)
+            if status >= 500 and not safe:
+                raise AmbiguousWrite(
+                    f"ACC answered the write with a server error ({status}): it may have been applied."
+                )
+            raise _error(response, attempt, token)
 
     async def get(self, url: str, params: dict[str, Any] | None = None) -> Any:
         return await self.request("GET", url, params=params)
 
     async def fetch_bytes(self, url: str, *, max_bytes: int) -> tuple[bytes, str]:
-        """GET a signed URL (no bearer token: it carries its own signature) up to `max_bytes`."""
+        """GET a signed URL (no bearer token: it carries its own signature) up to `max_bytes`.
+
+        Only from ACC's storage hosts or the configured API host (`safety.check_file_host`); only a 200
+        counts (a redirect is not followed, and never read as the file).
+        """
+        check_file_host(url, self.settings)
+        left = deadline.remaining()
+        if left < MIN_REQUEST_SECONDS:
+            raise _out_of_time(0)
         try:
-            async with self._http.stream("GET", url) as response:
-                if response.status_code >= 400:
-                    raise UpstreamError(
-                        f"Downloading the file failed ({response.status_code}); the link may have expired."
-                    )
-                declared = int(response.headers.get("content-length") or 0)
-                if declared > max_bytes:
-                    raise InvalidInput(f"The file is {declared:,} bytes, over the {max_bytes:,}-byte limit.")
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise InvalidInput(f"The file is over the {max_bytes:,}-byte limit.")
-                    chunks.append(chunk)
-                return b"".join(chunks), response.headers.get("content-type", "application/octet-stream")
+            with anyio.fail_after(min(left, self.settings.timeout * 2)):
+                async with self._http.stream("GET", url) as response:
+                    if response.status_code != 200:
+                        raise UpstreamError(
+                            f"Downloading the file failed ({response.status_code}); the link may have expired."
+                        )
+                    declared = _int(response.headers.get("content-length"))
+                    if declared > max_bytes:
+                        raise InvalidInput(f"The file is {declared:,} bytes, over the {max_bytes:,}-byte limit.")
+                    chunks: list[bytes] = []
+                    size = 0
+                    async for chunk in response.aiter_bytes():
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise InvalidInput(f"The file is over the {max_bytes:,}-byte limit.")
+                        chunks.append(chunk)
+                    return b"".join(chunks), response.headers.get("content-type", "application/octet-stream")
+        except TimeoutError:
+            raise _out_of_time(1) from None
         except httpx2.TransportError as exc:
             raise UpstreamError(f"Downloading the file failed ({type(exc).__name__}).") from None
 
-    async def download(self, url: str, dest: Path, *, expected_size: int | None = None) -> int:
-        """Stream a signed URL to `dest`: written to a temporary name, renamed only when complete.
+    async def fetch_image(self, url: str, *, max_bytes: int) -> tuple[bytes, str]:
+        """`fetch_bytes`, accepted only when the bytes really are an image; returns (bytes, its real type)."""
+        data, _declared = await self.fetch_bytes(url, max_bytes=max_bytes)
+        mime = sniff_image(data)
+        if mime is None:
+            raise UpstreamError("ACC's link for this picture did not return an image; nothing was attached.")
+        return data, mime
 
-        A download is either the whole file at `dest` or nothing: a short read, a size mismatch or a
-        crash leaves no file under the final name.
+    async def download(self, url: str, folder: Path, name: str, *, expected_size: int | None = None) -> int:
+        """Stream a signed URL to `folder/name`: written to a temporary name, renamed only when complete.
+
+        A download is either the whole file or nothing: a short read, a size mismatch, a redirect or an
+        HTML page (an error page or a sign-in form is not the file) leaves no file under the name, and
+        temporaries left by a process killed mid-write are removed the next time a download starts there.
+        Names that are empty, absolute, contain NUL or climb out of `folder` are refused.
         """
+        dest = safe_child(folder, name)
+        check_file_host(url, self.settings)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+        if dest.parent not in self._cleaned:
+            clean_stale_downloads(dest.parent)
+            self._cleaned.add(dest.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.{os.getpid()}.", suffix=PART, dir=dest.parent)
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as out:
                 async with self._http.stream("GET", url) as response:
-                    if response.status_code >= 400:
+                    if response.status_code != 200:
                         raise UpstreamError(f"Download failed ({response.status_code}); the link may have expired.")
                     declared = response.headers.get("content-length")
                     size = 0
+                    first = True
                     async for chunk in response.aiter_bytes(1 << 20):
+                        if first and looks_like_html(chunk, response.headers.get("content-type")):
+                            raise UpstreamError("The download link returned a web page, not the file; nothing saved.")
+                        first = False
                         out.write(chunk)
                         size += len(chunk)
+                    if first and looks_like_html(b"", response.headers.get("content-type")):
+                        raise UpstreamError("The download link returned a web page, not the file; nothing saved.")
                 out.flush()
                 os.fsync(out.fileno())
             for wanted in (declared, expected_size):
-                if wanted is not None and int(wanted) != size:
-                    raise UpstreamError(f"Download incomplete: got {size:,} of {int(wanted):,} bytes.")
+                if wanted is not None and _int(wanted) != size:
+                    raise UpstreamError(f"Download incomplete: got {size:,} of {_int(wanted):,} bytes.")
             os.replace(tmp, dest)
             return size
         except httpx2.TransportError as exc:
@@ -278,6 +379,53 @@ class AccClient:
         return random.uniform(0, min(self.retry.cap, self.retry.backoff * 2 ** (attempt - 1)))
 
 
+PART = ".part"
+MIN_REQUEST_SECONDS = 0.05
+"""Less time than this left in the call: do not start another request."""
+MAX_URL_CHARS = 8000
+"""Servers refuse longer request lines (and httpx2 refuses to build some)."""
+
+
+def clean_stale_downloads(folder: Path) -> int:
+    """Remove temporaries (`.name.<pid>.xxxx.part`) of downloads whose process is gone; returns how many."""
+    removed = 0
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return 0
+    for entry in entries:
+        if not (entry.name.startswith(".") and entry.name.endswith(PART)):
+            continue
+        pid_text = entry.name[: -len(PART)].rsplit(".", 2)[-2] if entry.name.count(".") >= 3 else ""
+        if pid_text.isdigit() and _alive(int(pid_text)) and int(pid_text) != os.getpid():
+            continue  # another live process is writing it
+        if pid_text.isdigit() and int(pid_text) == os.getpid():
+            continue  # ours, in progress
+        try:
+            entry.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _param(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -286,23 +434,88 @@ def _param(value: Any) -> Any:
     return value
 
 
-def _json(response: httpx2.Response) -> Any:
-    if not response.content:
-        return None
+# --- the documented shape of an answer ------------------------------------------------------------
+
+_PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
+    (e.method, re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(e.path)) + "$"), e.paging) for e in ENDPOINTS
+]
+
+
+def _expected_shape(method: str, path: str) -> type | tuple[type, ...]:
+    """What a 2xx body of this endpoint is: a JSON array (hq v1 lists), an object (paged lists), or either."""
+    path = path.replace("/hq/v1/regions/eu/", "/hq/v1/")
+    for m, pattern, paging in _PATTERNS:
+        if m == method and pattern.match(path):
+            if paging == "array":
+                return list
+            if paging != "none":
+                return dict
+            break
+    return (dict, list)
+
+
+def _parse(
+    response: httpx2.Response, method: str, expected: type | tuple[type, ...], *, write: bool
+) -> tuple[Any, str | None]:
+    """(body, None), or (None, what is wrong with it) when a 2xx is not of the documented shape."""
+    if not response.content or not response.content.strip():
+        if method == "DELETE" or (response.status_code == 204 and not write and method != "GET"):
+            return None, None
+        return None, "an empty body"
     try:
-        return response.json()
+        body = response.json()
     except ValueError:
-        raise UpstreamError(f"The ACC API answered {response.status_code} with a body that is not JSON.") from None
+        return None, "a body that is not JSON"
+    if not isinstance(body, expected):
+        return None, f"a JSON {_kind(body)}"
+    if write and method == "POST" and not (isinstance(body, dict) and body.get("id")):
+        return None, "no id for what it created"
+    return body, None
+
+
+def _kind(body: Any) -> str:
+    if body is None:
+        return "null"
+    if isinstance(body, list):
+        return "array" if body else "empty array"
+    return {str: "string", bool: "boolean", int: "number", float: "number", dict: "object"}.get(type(body), "value")
 
 
 def _retry_after(response: httpx2.Response) -> float | None:
-    raw = response.headers.get("retry-after")
-    if raw is None:
+    """Seconds ACC asks to wait: a number (`inf` and huge ones included), or an HTTP date; None if absent."""
+    raw = (response.headers.get("retry-after") or "").strip()
+    if not raw:
         return None
     try:
-        return max(0.0, float(raw))
+        value = float(raw)
     except ValueError:
-        return None  # an HTTP-date: rare from APS; fall back to backoff
+        try:
+            when = parsedate_to_datetime(raw)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        if when.tzinfo is None:
+            return None
+        value = when.timestamp() - time.time()
+    if math.isnan(value):
+        return None
+    return max(0.0, value)
+
+
+def _when(wait: float | None) -> str:
+    if wait is None:
+        return "a minute"
+    if not math.isfinite(wait) or wait > 86400:
+        return "a while (ACC did not say when; try again later)"
+    return f"{max(1, math.ceil(wait))} s"
+
+
+def _out_of_time(attempts: int) -> DeadlineExceeded:
+    budget = deadline.current()
+    limit = f" of {budget.seconds:g} s" if budget else ""
+    return DeadlineExceeded(
+        f"ACC did not answer within this call's time limit{limit} (ACC_CALL_TIMEOUT) after {attempts} attempt(s). "
+        "Try again in a minute, or ask for less (a smaller limit, a narrower filter)."
+    )
 
 
 def _loggable(url: str) -> str:
@@ -311,7 +524,7 @@ def _loggable(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
-def _reason(response: httpx2.Response) -> str | None:
+def _reason(response: httpx2.Response, token: str | None = None) -> str | None:
     try:
         body = response.json()
     except ValueError:
@@ -322,13 +535,13 @@ def _reason(response: httpx2.Response) -> str | None:
         for key in ("developerMessage", "detail", "message", "title", "error_description"):
             value = first.get(key)
             if isinstance(value, str) and value.strip():
-                return scrub(value)
+                return scrub(value, secrets=[token])
     return None
 
 
-def _error(response: httpx2.Response, attempts: int) -> ApiError:
+def _error(response: httpx2.Response, attempts: int, token: str | None = None) -> ApiError:
     status = response.status_code
-    reason = _reason(response)
+    reason = _reason(response, token)
     if status == 401:
         return AuthError(
             "ACC rejected the access token (401): it is missing, expired or revoked. Sign in again "

@@ -7,6 +7,7 @@ a settings object never prints a token.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -31,6 +32,8 @@ ENV_VARS: dict[str, str] = {
     "ACC_READ_ONLY": "read_only",
     "ACC_MAX_RESULT_TOKENS": "max_result_tokens",
     "ACC_TIMEOUT": "timeout",
+    "ACC_CALL_TIMEOUT": "call_timeout",
+    "ACC_ALLOW_REMOTE": "allow_remote",
     "APS_AUTH_MODE": "auth_mode",
     "APS_SCOPES": "scopes",
     "APS_CALLBACK_URL": "callback_url",
@@ -44,9 +47,24 @@ ENV_VARS: dict[str, str] = {
 }
 DEFAULT_SCOPES = "data:read data:write data:create account:read"
 DEFAULT_CALLBACK = "http://127.0.0.1:8910/callback"
+DEFAULT_CALL_TIMEOUT = 45.0
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 AuthMode = Literal["auto", "token", "3lo", "2lo", "ssa"]
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+
+
+def is_loopback(host: str | None) -> bool:
+    """True for a name or address that can only mean this machine."""
+    if not host:
+        return False
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Settings(BaseModel):
@@ -64,6 +82,15 @@ class Settings(BaseModel):
     read_only: bool = False
     max_result_tokens: int = Field(default=4000, ge=500, le=20000)
     timeout: float = Field(default=30.0, gt=0, le=600)
+    """Seconds one HTTP request may take."""
+    call_timeout: float = Field(default=DEFAULT_CALL_TIMEOUT, gt=0, le=600)
+    """Seconds one whole tool call may take, retries and Retry-After waits included (ACC_CALL_TIMEOUT).
+
+    Below the usual client time-out (60 s in the MCP SDKs), so the model gets an answer it can act on
+    instead of the client giving up on a call that is still running.
+    """
+    allow_remote: bool = False
+    """Serve HTTP on a non-loopback address without authentication (ACC_ALLOW_REMOTE): off unless asked."""
     demo: bool = False
     """Serve against the in-process sandbox instead of APS."""
     auth_mode: AuthMode = "auto"
@@ -85,6 +112,12 @@ class Settings(BaseModel):
     def _url(cls, value: str) -> str:
         if not value.startswith(("https://", "http://")):
             raise ValueError("must start with https:// (or http:// for a local sandbox)")
+        parts = urlsplit(value)
+        if not parts.hostname:
+            raise ValueError("must be a URL with a host, e.g. https://developer.api.autodesk.com")
+        # Plain http would carry the bearer token in clear text: only to this machine (a local sandbox).
+        if parts.scheme == "http" and not is_loopback(parts.hostname):
+            raise ValueError("plain http:// is only allowed for a loopback host (127.0.0.1, localhost); use https://")
         return value.rstrip("/")
 
     @field_validator("account_id")
@@ -126,7 +159,7 @@ class Settings(BaseModel):
             raise ValueError("must be a loopback URL with a port, e.g. http://127.0.0.1:8910/callback")
         return value
 
-    @field_validator("read_only", "auth_passthrough", mode="before")
+    @field_validator("read_only", "auth_passthrough", "allow_remote", mode="before")
     @classmethod
     def _bool(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -15,11 +15,16 @@ from .server import AccServer, build_server
 
 
 def demo_server(
-    overrides: dict[str, Any] | None = None, *, app: Starlette | None = None, large: bool = False
+    overrides: dict[str, Any] | None = None,
+    *,
+    app: Starlette | None = None,
+    large: bool = False,
+    transport: httpx2.AsyncBaseTransport | None = None,
 ) -> AccServer:
     """A server on a fresh sandbox (or on `app`, so a test can steer and inspect the sandbox).
 
     The sandbox's dataset is dated around a fixed day, so "overdue" is judged against that day.
+    `transport` replaces the in-process one (a test's fault-injecting wrapper around `app`).
     """
     app = app or build_app(World.build(large=large))
     world: World = app.state.world
@@ -34,4 +39,6 @@ def demo_server(
     # A real token or API host in the environment must never be sent to, or replaced by, the sandbox.
     env = {k: v for k, v in os.environ.items() if k not in ("APS_ACCESS_TOKEN", "ACC_BASE_URL", "ACC_ACCOUNT_ID")}
     settings = Settings.load(env=env, **values)
-    return build_server(settings, transport=httpx2.ASGITransport(app=app), today=lambda: SANDBOX_TODAY.date())
+    return build_server(
+        settings, transport=transport or httpx2.ASGITransport(app=app), today=lambda: SANDBOX_TODAY.date()
+    )

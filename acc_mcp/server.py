@@ -13,6 +13,7 @@ from typing import Any, cast
 import httpx2
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
+from mcp.types import CallToolResult, InputRequiredResult
 from mcp.types import Tool as MCPTool
 
 from . import __version__
@@ -20,6 +21,7 @@ from .auth import make_provider
 from .client import AccClient, TokenProvider
 from .config import Settings
 from .prompts import register_prompts
+from .safety import check_tool_arguments
 from .tools import ToolSpec, select
 from .tools.base import as_function
 from .tools.runtime import Runtime
@@ -36,8 +38,16 @@ class AccServer(MCPServer[Runtime]):
     def __init__(self, settings: Settings, specs: list[ToolSpec], **kwargs: Any) -> None:
         super().__init__("acc-mcp", version=__version__, instructions=INSTRUCTIONS, **kwargs)
         self.specs = {s.name: s for s in specs}
+        self.acc_settings = settings  # read by http_app and the --host check (MCPServer.settings is the SDK's own)
         self.read_only = settings.read_only
-        self.acc_settings = settings  # ecosystem: read by http_app (MCPServer.settings is the SDK's own)
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Runtime, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        # Unknown or invalid arguments: one short sentence naming the parameter, not a pydantic dump.
+        if (tool := self._tool_manager.get_tool(name)) is not None:
+            check_tool_arguments(name, tool.parameters, arguments, tool.fn_metadata.validate_arguments)
+        return await super().call_tool(name, arguments, context)
 
     async def list_tools(self) -> list[MCPTool]:
         tools = await super().list_tools()

@@ -32,7 +32,7 @@ def peak_kib() -> int:
 async def main() -> None:
     settings = Settings.load(env={}, access_token=token, account_id=account, base_url=base)
     async with AccClient(settings, StaticToken(token)) as client:
-        size = 0 if skip == "1" else await client.download(url, Path(dest))
+        size = 0 if skip == "1" else await client.download(url, Path(dest).parent, Path(dest).name)
     print(json.dumps({"bytes": size, "maxrss_kib": peak_kib()}))
 
 

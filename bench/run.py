@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-SCRIPTS = ("tool_cost", "result_cost", "overhead", "scale", "cold_start", "memory")
+SCRIPTS = ("tool_cost", "result_cost", "overhead", "scale", "cold_start", "memory", "reliability")
 
 
 def main(argv: list[str]) -> int:

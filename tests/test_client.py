@@ -10,7 +10,16 @@ import pytest
 
 from acc_mcp.client import AccClient, RetryPolicy, StaticToken
 from acc_mcp.config import Settings
-from acc_mcp.errors import AuthError, BadRequest, Forbidden, InvalidInput, NotFound, RateLimited, UpstreamError
+from acc_mcp.errors import (
+    AmbiguousWrite,
+    AuthError,
+    BadRequest,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    UpstreamError,
+)
 
 pytestmark = pytest.mark.anyio
 TOKEN = "tok-SECRET-123"
@@ -38,7 +47,7 @@ async def test_bearer_region_and_b_prefix() -> None:
 
     def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
-        return httpx2.Response(200, json={"ok": True})
+        return httpx2.Response(200, json=[] if "/hq/" in request.url.path else {"ok": True})
 
     client, _ = make(handler, region="EMEA")
     async with client:
@@ -126,7 +135,7 @@ async def test_read_timeout_on_create_is_not_repeated() -> None:
 
     client, _ = make(handler)
     async with client:
-        with pytest.raises(UpstreamError, match="may or may not have been applied"):
+        with pytest.raises(AmbiguousWrite, match="may have been applied"):
             await client.request("POST", f"{HOST}/requests", json={}, idempotent=False)
     assert calls == 1
 
@@ -166,7 +175,7 @@ async def test_download_complete_or_absent(tmp_path: Path) -> None:
 
     client, _ = make(ok)
     async with client:
-        assert await client.download("https://s3.example/f?sig=1", tmp_path / "f.csv") == len(data)
+        assert await client.download("https://s3.amazonaws.com/f?sig=1", tmp_path, "f.csv") == len(data)
     assert (tmp_path / "f.csv").read_bytes() == data
 
     def short(request: httpx2.Request) -> httpx2.Response:
@@ -175,6 +184,6 @@ async def test_download_complete_or_absent(tmp_path: Path) -> None:
     client, _ = make(short)
     async with client:
         with pytest.raises(UpstreamError, match="incomplete"):
-            await client.download("https://s3.example/g", tmp_path / "g.csv", expected_size=len(data))
+            await client.download("https://s3.amazonaws.com/g", tmp_path, "g.csv", expected_size=len(data))
     assert not (tmp_path / "g.csv").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["f.csv"]

@@ -19,6 +19,7 @@ import anyio
 import anyio.to_thread
 
 from ..errors import AuthError
+from ..signals import critical
 from .oauth import InvalidGrant, OAuthClient
 from .store import TokenStore
 from .tokens import TokenSet
@@ -81,7 +82,8 @@ class StoredLogin(_Renewing):
                 raise AuthError(f"The APS sign-in has expired. {LOGIN_AGAIN}")
             # Shielded: once the refresh token is sent it is spent, so the answer must reach the store
             # even if the tool call that triggered it is cancelled meanwhile.
-            with anyio.CancelScope(shield=True):
+            # Critical too: on SIGTERM the process waits for it before exiting (`signals.run_stdio`).
+            with anyio.CancelScope(shield=True), critical():
                 fresh = await self._refresh(stored, stored.refresh_token)
             return fresh
 

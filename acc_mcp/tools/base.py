@@ -21,8 +21,9 @@ from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
 from pydantic import Field
 
 from ..auth.providers import request_token
+from ..deadline import tool_call
 from ..endpoints import endpoint
-from ..errors import AccError, NotFound
+from ..safety import tool_error_text
 
 if TYPE_CHECKING:
     from .runtime import Runtime, Scope
@@ -109,15 +110,13 @@ def as_function(spec: ToolSpec, runtime_of: Callable[[Context], Runtime]) -> Cal
             )
         # With passthrough (HTTP, many users) the call runs with its own request's token and caches.
         authorization = (ctx.headers or {}).get("authorization") if runtime.settings.auth_passthrough else None
+        limit = runtime.settings.call_timeout
         try:
-            with request_token(authorization):
+            # One overall deadline for the call (retries and Retry-After included), progress on long waits.
+            with request_token(authorization), tool_call(limit, lambda n, m: ctx.report_progress(n, None, m)):
                 out = await spec.run(runtime, arguments)
         except Exception as exc:
-            error = _acc_error(exc)
-            if error is None:
-                raise
-            hint = f" {spec.not_found}" if isinstance(error, NotFound) else ""
-            raise ToolError(f"{error}{hint}") from None
+            raise ToolError(tool_error_text(spec.name, exc, spec.not_found, limit)) from None
         content: list[ContentBlock] = [TextContent(type="text", text=out.text), *out.extra]
         return CallToolResult(content=content, structured_content=out.structured)
 
@@ -132,15 +131,3 @@ def as_function(spec: ToolSpec, runtime_of: Callable[[Context], Runtime]) -> Cal
     tool.__name__ = spec.name
     tool.__doc__ = spec.description
     return tool
-
-
-def _acc_error(exc: BaseException) -> AccError | None:
-    """The error to tell the model: `exc` itself, or the first one inside a task group's exception group."""
-    if isinstance(exc, AccError):
-        return exc
-    if isinstance(exc, BaseExceptionGroup):
-        for inner in exc.exceptions:
-            found = _acc_error(inner)
-            if found is not None:
-                return found
-    return None

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from ..errors import InvalidInput
 from ..render import ShortId, short_day
 from ..views import F, Record, View, ViewContext
+from ..writes import Recent, check_duplicate, guarded_write, record
 from .base import Param, ToolOutput, ToolSpec
 from .listing import check_date, run_record
 from .lookups import Names, listing
@@ -171,20 +171,16 @@ async def create_request(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     project_ids = list(dict.fromkeys([await rt.project_id(p) for p in projects]))
     body = build_request(args, project_ids, datetime.now(UTC))
     key = hashlib.sha256(json.dumps({k: v for k, v in body.items() if k != "effectiveFrom"}, sort_keys=True).encode())
-    recent: dict[str, tuple[float, str]] = rt.memo.setdefault("dc-writes", {})
-    for stale in [k for k, (at, _id) in recent.items() if time.monotonic() - at >= DUPLICATE_WINDOW]:
-        del recent[stale]  # only the last ten minutes matter: the memory stays small
-    previous = recent.get(key.hexdigest())
-    if previous and time.monotonic() - previous[0] < DUPLICATE_WINDOW and not args.get("allow_duplicate"):
-        raise InvalidInput(
-            f"An identical request was created {int(time.monotonic() - previous[0])} s ago (id {previous[1]}). "
-            "Not creating it again. If a second one is really wanted, call again with allow_duplicate=true."
-        )
-    created = await rt.write(rt.call("dc.requests.create", Scope(account=account), json=body))
-    recent[key.hexdigest()] = (time.monotonic(), str(created.get("id")))
+    recent: Recent = rt.memo.setdefault("dc-writes", {})
+    fingerprint, lister = key.hexdigest(), "list_data_connector_requests"
+    check_duplicate(
+        recent, fingerprint, allow=bool(args.get("allow_duplicate")), window=DUPLICATE_WINDOW, lister=lister
+    )
+    with guarded_write(recent, fingerprint, lister=lister):  # an unknown outcome arms the guard
+        created = await rt.write(rt.call("dc.requests.create", Scope(account=account), json=body))
+    record(recent, fingerprint, str(created.get("id")), window=DUPLICATE_WINDOW)
     created = {**created, "projects": len(project_ids) or "all the account's projects you can see"}
-    ctx = ViewContext({}, rt.today())
-    remember_ids(rt, [REQUEST_DETAIL(created, ctx)])
+    remember_ids(rt, [REQUEST_DETAIL(created, ViewContext({}, rt.today()))])
     runs = (
         "once"
         if body["scheduleInterval"] == "ONE_TIME"

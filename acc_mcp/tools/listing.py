@@ -90,7 +90,7 @@ DATE_RANGE = Via(_date_range)
 
 
 def check_limit(args: Mapping[str, Any], maximum: int = 200) -> int:
-    limit = int(args.get("limit") or 25)
+    limit = 25 if args.get("limit") is None else int(args["limit"])  # limit=0 is an error, not 25
     if not 1 <= limit <= maximum:
         raise InvalidInput(f"limit must be between 1 and {maximum}, got {limit}.")
     return limit

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from mcp.types import ContentBlock, ImageContent
 
+from ..errors import AccError
 from ..render import ShortId, short_day, when
 from ..views import F, View, name_of
 from .base import Param
@@ -64,8 +65,11 @@ async def picture(rt: Runtime, photo: dict[str, Any], args: dict[str, Any]) -> t
         return [], "ACC returned no download link for this photo."
     if size == "full" and isinstance(photo.get("size"), int) and photo["size"] > MAX_IMAGE_BYTES:
         return [], f"The full image ({photo['size']:,} bytes) is over the {MAX_IMAGE_BYTES:,}-byte cap; showing none."
-    data, mime = await rt.client.fetch_bytes(url, max_bytes=MAX_IMAGE_BYTES)
-    mime = mime.split(";")[0].strip() if mime.startswith("image/") else "image/jpeg"
+    try:
+        data, mime = await rt.client.fetch_image(url, max_bytes=MAX_IMAGE_BYTES)  # ACC hosts, real images only
+    except AccError as exc:
+        # The facts are still worth having: say what went wrong with the picture instead of failing the call.
+        return [], f"No picture attached: {exc}"
     image = ImageContent(type="image", data=base64.b64encode(data).decode(), mime_type=mime)
     return [image], f"Image attached: {size}, {len(data):,} bytes."
 

@@ -1,0 +1,58 @@
+"""The duplicate guard of a write whose outcome may be unknown.
+
+A tool that creates something remembers, per user, a fingerprint of each write it sent. A second identical
+write within a window is refused unless the model says it wants a second one. A write whose outcome is
+unknown (`AmbiguousWrite`: a 5xx, a timeout or reset after sending, an empty or malformed 2xx) arms the
+guard too, since it may have been applied, and the model is told how to check before trying again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from . import deadline
+from .errors import AmbiguousWrite, InvalidInput
+
+Recent = dict[str, tuple[float, str | None]]
+"""fingerprint → (when it was sent, the id created; None when the outcome is unknown)."""
+
+
+def check_duplicate(recent: Recent, key: str, *, allow: bool, window: float, lister: str) -> None:
+    """Refuse a write identical to one sent within `window` seconds, unless `allow`."""
+    previous = recent.get(key)
+    if previous is None or allow:
+        return
+    ago = deadline.now() - previous[0]
+    if ago >= window:
+        return
+    if previous[1] is None:
+        raise InvalidInput(
+            f"An identical write was sent {int(ago)} s ago and ACC did not confirm it: it may have been applied. "
+            f"Call {lister} to check whether it exists; if it does not, call again with allow_duplicate=true."
+        )
+    raise InvalidInput(
+        f"An identical request was created {int(ago)} s ago (id {previous[1]}). Not creating it again. "
+        "If a second one is really wanted, call again with allow_duplicate=true."
+    )
+
+
+@contextmanager
+def guarded_write(recent: Recent, key: str, *, lister: str) -> Iterator[None]:
+    """Around the request of a write: an ambiguous outcome arms the guard and says how to check."""
+    try:
+        yield
+    except AmbiguousWrite as exc:
+        recent[key] = (deadline.now(), None)
+        raise AmbiguousWrite(
+            f"{exc} Do not simply retry: call {lister} to see whether it was created; if it was not, call again "
+            "with allow_duplicate=true."
+        ) from None
+
+
+def record(recent: Recent, key: str, created_id: str, *, window: float) -> None:
+    """Remember a confirmed write; forget those older than `window`, so the memory stays small."""
+    now = deadline.now()
+    for stale in [k for k, (at, _id) in recent.items() if now - at >= window]:
+        del recent[stale]
+    recent[key] = (now, created_id)
