@@ -208,13 +208,13 @@ async def sandbox_ids(app: Starlette) -> dict[str, Any]:
             f"{t['title']} / {s['title']}": s["id"] for t in types for s in t.get("subtypes") or []
         }
         found = (await http.get(f"{issues}/issues", params={"limit": 100, "fields": "displayId"})).json()["results"]
-        ids["issue"] = {str(i["displayId"]): i["id"] for i in found}
+        ids["issue"] = _numbered({str(i["displayId"]): i["id"] for i in found})
         rfis = f"/construction/rfis/v3/projects/{hospital}/search:rfis"
         found = (await http.post(rfis, json={"limit": 200, "fields": ["id", "customIdentifier"]})).json()["results"]
-        ids["rfi"] = {r["customIdentifier"]: r["id"] for r in found}
+        ids["rfi"] = _numbered({r["customIdentifier"]: r["id"] for r in found})
         reviews = f"/construction/reviews/v1/projects/{hospital}/reviews"
         found = (await http.get(reviews, params={"limit": 50})).json()["results"]
-        ids["review"] = {str(r["sequenceId"]): r["id"] for r in found}
+        ids["review"] = _numbered({str(r["sequenceId"]): r["id"] for r in found})
         photos = f"/construction/photos/v1/projects/{hospital}/photos:filter"
         found = (await http.post(photos, json={"limit": 50, "sort": ["takenAt", "desc"]})).json()["results"]
         ids["photos"] = [p["id"] for p in found]
@@ -224,6 +224,11 @@ async def sandbox_ids(app: Starlette) -> dict[str, Any]:
         ids["request"] = {r["description"]: r["id"] for r in found}
     _IDS[world.seed] = ids
     return ids
+
+
+def _numbered(by_number: dict[str, str]) -> dict[Any, str]:
+    """Also keyed by int: `str.format` reads `{issue[42]}` (and `{rfi[012]}`) as an int index."""
+    return {**by_number, **{int(k): v for k, v in by_number.items() if k.isdigit()}}
 
 
 def _sandbox_http(app: Starlette) -> httpx2.AsyncClient:
