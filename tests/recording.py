@@ -9,6 +9,7 @@ internals become. `template()` names a request's endpoint the way ACC's referenc
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping
@@ -53,7 +54,7 @@ class Upstream:
 
     def __str__(self) -> str:
         query = "&".join(f"{k}={v}" for k, v in self.query)
-        body = f" {json.dumps(self.body, sort_keys=True)}" if self.body is not None else ""
+        body = f" {json.dumps(self.body, sort_keys=True, default=repr)}" if self.body is not None else ""
         return f"{self.method} {self.path}{'?' + query if query else ''}{body}"
 
 
@@ -131,6 +132,10 @@ class Outcome:
     def items(self) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = self.data.get("items", [])
         return items
+
+    @property
+    def images(self) -> list[bytes]:
+        return [base64.b64decode(b.data) for b in self.result.content if b.type == "image"]
 
     @property
     def lines(self) -> list[str]:

@@ -82,6 +82,8 @@ class Case:
     """A first call of the same tool; its cursor (if any) continues into `args`, and its requests are not counted."""
     error: str | None = None
     """The call must fail with this text in the message (and send only `requests`)."""
+    setup: tuple[tuple[str, dict[str, Any]], ...] = ()
+    """Calls (tool, arguments) made first, e.g. to create records; their requests are not counted."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Extra server settings."""
 
@@ -96,9 +98,11 @@ def case(
     check: Check | None = None,
     before: dict[str, Any] | None = None,
     error: str | None = None,
+    setup: tuple[tuple[str, dict[str, Any]], ...] = (),
     marks: Any = (),
 ) -> Any:
-    return pytest.param(Case(tool, args, requests, frozenset(endpoints), check, before, error), id=id, marks=marks)
+    c = Case(tool, args, requests, frozenset(endpoints), check, before, error, setup)
+    return pytest.param(c, id=id, marks=marks)
 
 
 def _filled(request: Upstream, ids: Mapping[str, Any]) -> Upstream:
@@ -110,6 +114,10 @@ async def run_case(app: Starlette, c: Case) -> tuple[list[Upstream], Outcome]:
     async with recorded_server(app, **c.extra) as h:
         ids: dict[str, Any] = dict(h.ids)
         args = fill(c.args, ids)
+        for tool, arguments in c.setup:
+            done = await h.call(tool, fill(arguments, ids))
+            assert not done.result.is_error, done.text
+        h.log.clear()
         if c.before is not None:
             first = await h.call(c.tool, fill(c.before, ids))
             assert not first.result.is_error, first.text
