@@ -1,0 +1,363 @@
+"""Plant realistic bugs in the tool layer one at a time and check that the tests catch each one.
+
+    python scripts/mutate.py              # every mutant; exit 1 if any is missed
+    python scripts/mutate.py --list       # the table, with each substitution checked
+    python scripts/mutate.py 3 7          # only mutants 3 and 7 (numbers from --list)
+
+Each mutant is a text substitution (file, old text, new text): `old` must occur exactly once in the file, or the
+script stops before running anything, so the table cannot silently go stale when the code is rewritten — re-target
+the table (MUTANTS, below) instead. The files are restored after every run (also on Ctrl-C or SIGTERM), and the
+script refuses to start while any file it would touch has uncommitted changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+
+@dataclass(frozen=True)
+class Mutant:
+    file: str
+    old: str
+    new: str
+    description: str
+
+
+# ============================================================================================================
+# The mutants: (file, exact unique old text, new text, what the bug is). Re-target these when the tools change.
+# ============================================================================================================
+T = "acc_mcp/tools/"
+MUTANTS: tuple[Mutant, ...] = (
+    # --- admin ---------------------------------------------------------------------------------------------
+    Mutant(T + "admin.py", '"filter[status]": args.get("status"),\n', "", "list_projects drops the status filter"),
+    Mutant(
+        T + "admin.py",
+        '"sort": "name",\n        "fields"',
+        '"sort": "-name",\n        "fields"',
+        "list_projects sorts Z-A",
+    ),
+    Mutant(T + "admin.py", '"filter[companyName]": args.get("company"), ', "", "list_project_users drops company"),
+    Mutant(
+        T + "admin.py",
+        'view=member_contact_row if args.get("name") else member_row',
+        "view=member_row",
+        "list_project_users never shows the email",
+    ),
+    # --- issues --------------------------------------------------------------------------------------------
+    Mutant(T + "issues.py", '"filter[dueDate]": date_range(args, "due"),', "", "list_issues drops the due filter"),
+    Mutant(
+        T + "issues.py",
+        '"filter[createdAt]": date_range(args, "created"),',
+        '"filter[createdAt]": date_range(args, "due"),',
+        "list_issues filters createdAt by the due argument",
+    ),
+    Mutant(
+        T + "issues.py",
+        '"filter[status]": args.get("status"),',
+        '"filter[status]": (args.get("status") or [None])[0],',
+        "list_issues sends only the first status",
+    ),
+    Mutant(
+        T + "issues.py",
+        '"filter[search]": args.get("search"),',
+        '"filter[title]": args.get("search"),',
+        "list_issues sends search text as a title filter",
+    ),
+    Mutant(
+        T + "issues.py",
+        '"sortBy": args.get("sort") or "-updatedAt",',
+        '"sortBy": args.get("sort") or "updatedAt",',
+        "list_issues default sort inverted (oldest update first)",
+    ),
+    Mutant(
+        T + "issues.py",
+        'params["filter[assignedTo]"] = await rt.user_id(project_id, args["assignee"])',
+        'params["filter[assignedTo]"] = args["assignee"]',
+        "list_issues drops the assignee lookup (sends the name)",
+    ),
+    Mutant(T + "issues.py", 'if args.get("type"):', 'if args.get("type") and False:', "list_issues ignores type"),
+    Mutant(
+        T + "issues.py",
+        'return (None, key) if " / " in title else (key, None)',
+        "return (key, None)",
+        "list_issues sends a subtype as filter[issueTypeId]",
+    ),
+    Mutant(T + "issues.py", 'DONE = ("closed", "completed")', 'DONE = ("completed",)', "closed issues marked overdue"),
+    Mutant(
+        T + "issues.py",
+        '{"filter[displayId]": ref, "limit": 1}',
+        '{"filter[search]": ref, "limit": 1}',
+        "get_issue looks a number up by free-text search",
+    ),
+    Mutant(T + "issues.py", 'full=bool(args.get("full")),', "full=False,", "get_issue ignores full"),
+    # --- RFIs ----------------------------------------------------------------------------------------------
+    Mutant(
+        T + "rfis.py",
+        '"DESC" if sort.startswith("-") else "ASC"',
+        '"ASC" if sort.startswith("-") else "DESC"',
+        "search_rfis inverts the sort direction",
+    ),
+    Mutant(
+        T + "rfis.py",
+        'flt["status"] = statuses[0] if len(statuses) == 1 else statuses',
+        'flt["status"] = statuses[0]',
+        "search_rfis sends only the first status",
+    ),
+    Mutant(T + "rfis.py", 'flt["priority"] = args["priority"]', "pass", "search_rfis drops priority"),
+    Mutant(T + "rfis.py", 'body["search"] = args["search"]', "pass", "search_rfis drops the search text"),
+    Mutant(
+        T + "rfis.py",
+        'flt["assignedTo"] = [await rt.user_id(project_id, args["assignee"])]',
+        'flt["assignedTo"] = [await rt.user_id(project_id, args["assignee"], key="id")]',
+        "search_rfis sends the member id instead of the Autodesk id",
+    ),
+    Mutant(
+        T + "rfis.py",
+        'open_ = r.get("status") not in ("closed", "void", "answered")',
+        'open_ = r.get("status") not in ("closed", "void")',
+        "answered RFIs marked overdue",
+    ),
+    Mutant(
+        T + "rfis.py",
+        '.lstrip("0") == ref.lstrip("0")',
+        " == ref",
+        "get_rfi needs the number with its leading zeros",
+    ),
+    Mutant(T + "rfis.py", 'full=bool(args.get("full")),', "full=False,", "get_rfi ignores full"),
+    # --- reviews -------------------------------------------------------------------------------------------
+    Mutant(
+        T + "reviews.py",
+        '"filter[name]": args.get("name"), "sort"',
+        '"sort"',
+        "list_reviews ignores name",
+    ),
+    Mutant(T + "reviews.py", '"sort": "createdAt desc"', '"sort": "createdAt"', "list_reviews oldest first"),
+    Mutant(
+        T + "reviews.py",
+        'open_ = r.get("status") == "OPEN"',
+        'open_ = r.get("status") != "VOID"',
+        "closed reviews show a due date and overdue",
+    ),
+    Mutant(
+        T + "reviews.py",
+        'key = "filter[sequenceId]" if ref.isdigit() else "filter[name]"',
+        'key = "filter[name]"',
+        "get_review_progress looks a number up by name",
+    ),
+    # --- photos --------------------------------------------------------------------------------------------
+    Mutant(
+        T + "photos.py",
+        'body: dict[str, Any] = {"sort": ["takenAt", "desc"]}',
+        'body: dict[str, Any] = {"sort": ["takenAt", "asc"]}',
+        "search_photos oldest first",
+    ),
+    Mutant(T + "photos.py", 'flt["title"] = args["title"]', "pass", "search_photos drops title"),
+    Mutant(
+        T + "photos.py",
+        'flt["createdBy"] = [await rt.user_id(project_id, args["taken_by"])]',
+        'flt["createdBy"] = [args["taken_by"]]',
+        "search_photos drops the taken_by lookup",
+    ),
+    Mutant(
+        T + "photos.py",
+        'url = urls.get("fileUrl") if size == "full" else',
+        'url = urls.get("fileUrl") if size == "large" else',
+        "get_photo always attaches the thumbnail",
+    ),
+    # --- Data Connector ------------------------------------------------------------------------------------
+    Mutant(T + "data_connector.py", 'body["projectIdList"] = project_ids', "pass", "create drops projectIdList"),
+    Mutant(
+        T + "data_connector.py",
+        'body["reoccuringInterval"] = every',
+        'body["reoccuringInterval"] = 1',
+        "create ignores every (reoccuringInterval 1)",
+    ),
+    Mutant(
+        T + "data_connector.py",
+        'body["effectiveTo"] = _iso("end", str(end))',
+        'body["effectiveTo"] = str(end)',
+        "create sends effectiveTo as a bare date",
+    ),
+    Mutant(
+        T + "data_connector.py",
+        "str(g).strip().lower() for g in",
+        "str(g).strip() for g in",
+        "create no longer normalises service groups",
+    ),
+    Mutant(
+        T + "data_connector.py",
+        'if schedule != "ONE_TIME":\n        body',
+        'if schedule == "DAY":\n        body',
+        "create sends no interval for weekly/monthly schedules",
+    ),
+    Mutant(
+        T + "data_connector.py",
+        'url = rt.client.url(f"{BASE}/requests/{{r}}/jobs", account=account, r=rid)',
+        'url = rt.client.url(f"{BASE}/jobs", account=account)',
+        "list_data_connector_jobs ignores request",
+    ),
+    Mutant(
+        T + "data_connector.py",
+        'call = Call("GET", url, {"sort": "desc"})',
+        'call = Call("GET", url, {"sort": "asc"})',
+        "list_data_connector_jobs oldest first",
+    ),
+    # --- shared list machinery, lookups, rendering ---------------------------------------------------------
+    Mutant(
+        T + "listing.py",
+        'return f"{start}..{end}"',
+        'return f"{end}..{start}"',
+        "date ranges sent with their ends swapped",
+    ),
+    Mutant(
+        T + "listing.py",
+        "return check_date(name, start)  # one day",
+        'return f"{check_date(name, start)}.."  # one day',
+        "a one-day range sent as 'from that day on'",
+    ),
+    Mutant(
+        T + "listing.py",
+        "start=(position, skip), want=limit)",
+        "start=(None, skip), want=limit)",
+        "continuation restarts at the first page",
+    ),
+    Mutant(
+        T + "listing.py",
+        "want=limit)",
+        "want=limit + 1)",
+        "lists fetch one item more than the limit",
+    ),
+    Mutant(
+        T + "runtime.py",
+        "return str(matches[0].get(key))",
+        'return str(matches[0].get("id"))',
+        "people by name resolve to the member id, not the Autodesk id",
+    ),
+    Mutant(
+        T + "runtime.py",
+        'return value.removeprefix("b.")\n        needle',
+        "return value\n        needle",
+        "project ids keep their b. prefix",
+    ),
+    Mutant(
+        "acc_mcp/render.py",
+        "overdue=d.day < today",
+        "overdue=d.day <= today",
+        "items due today marked overdue",
+    ),
+)
+# ============================================================================================================
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTEST = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:randomly", "tests/tools", "tests/test_server.py"]
+TIMEOUT = 600
+
+
+def check_table(mutants: tuple[Mutant, ...]) -> list[str]:
+    """Every problem with the table: missing files, `old` not found or found more than once, no-op mutants."""
+    problems = []
+    for n, m in enumerate(mutants, 1):
+        path = ROOT / m.file
+        if not path.exists():
+            problems.append(f"#{n} {m.description}: {m.file} does not exist")
+            continue
+        count = path.read_text(encoding="utf-8").count(m.old)
+        if count != 1:
+            problems.append(f"#{n} {m.description}: old text found {count} times in {m.file} (must be exactly once)")
+        if m.old == m.new:
+            problems.append(f"#{n} {m.description}: old and new are the same")
+    return problems
+
+
+def dirty(files: set[str]) -> list[str]:
+    out = subprocess.run(
+        ["git", "status", "--porcelain", "acc_mcp/tools", *sorted(files)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [line for line in out.splitlines() if line.strip()]
+
+
+def run_tests() -> tuple[bool, float, str]:
+    start = time.monotonic()
+    try:
+        proc = subprocess.run(PYTEST, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return False, time.monotonic() - start, "timed out"
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("FAILED") or " passed" in ln or " failed" in ln]
+    return proc.returncode == 0, time.monotonic() - start, lines[0] if lines else proc.stdout[-200:]
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # so that `finally` restores the file
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("numbers", nargs="*", type=int, help="run only these mutants (1-based)")
+    parser.add_argument("--list", action="store_true", help="show the table and check it; run nothing")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the run on unmutated code")
+    args = parser.parse_args(argv)
+
+    problems = check_table(MUTANTS)
+    if problems:
+        print("The mutant table does not apply to the code (re-target MUTANTS):", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    chosen = [(n, m) for n, m in enumerate(MUTANTS, 1) if not args.numbers or n in args.numbers]
+    if args.list:
+        for n, m in chosen:
+            print(f"{n:3}  {m.file:32} {m.description}")
+        return 0
+    if changed := dirty({m.file for m in MUTANTS}):
+        print("Refusing to run: files the mutants touch have uncommitted changes:", file=sys.stderr)
+        print("\n".join(f"  {c}" for c in changed), file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, _terminate)
+
+    if not args.no_baseline:
+        ok, seconds, summary = run_tests()
+        print(f"baseline: {'green' if ok else 'RED'} in {seconds:.0f} s ({summary})", flush=True)
+        if not ok:
+            print("The tests fail without any mutant; fix them first.", file=sys.stderr)
+            return 2
+
+    results: list[tuple[int, Mutant, bool, float, str]] = []
+    for n, m in chosen:
+        path = ROOT / m.file
+        original = path.read_text(encoding="utf-8")
+        try:
+            path.write_text(original.replace(m.old, m.new, 1), encoding="utf-8")
+            passed, seconds, summary = run_tests()
+        finally:
+            path.write_text(original, encoding="utf-8")
+        results.append((n, m, not passed, seconds, summary))
+        status = "caught" if not passed else "MISSED"
+        print(f"{n:3}  {status:6}  {seconds:5.1f} s  {m.file:32} {m.description}", flush=True)
+
+    caught = sum(1 for r in results if r[2])
+    print()
+    print(f"{'#':>3}  {'result':6}  {'file':32} mutant")
+    for n, m, was_caught, _seconds, summary in results:
+        print(f"{n:3}  {'caught' if was_caught else 'MISSED':6}  {m.file:32} {m.description}")
+        if was_caught:
+            print(f"{'':13}by {summary[:110]}")
+    print(f"\n{caught}/{len(results)} mutants caught, {len(results) - caught} missed")
+    if leftover := dirty({m.file for m in MUTANTS}):
+        print("WARNING: files left changed:", *leftover, sep="\n  ", file=sys.stderr)
+        return 2
+    return 0 if caught == len(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
