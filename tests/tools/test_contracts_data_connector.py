@@ -210,6 +210,10 @@ def request_names(*names: str) -> Any:
     return check
 
 
+def last_request(out: Outcome, ids: Mapping[str, Any]) -> None:
+    assert [i["name"] for i in out.items] == ["Extract 22"] and "Showing 26-26 of 26" in out.text, out.text
+
+
 BY_DATE = {"sort": "desc", "sortFields": "createdAt", "limit": 25, "offset": 0}
 LIST_REQUESTS = [
     case(
@@ -219,6 +223,18 @@ LIST_REQUESTS = [
         {},
         [upstream("GET", REQUESTS, BY_DATE)],
         set(),
+    ),
+    case(
+        "cursor-continues-at-offset",
+        "list_data_connector_requests",
+        {},
+        [upstream("GET", REQUESTS, {**BY_DATE, "offset": 25})],
+        set(),
+        setup=tuple(
+            ("create_data_connector_request", {**ONE_TIME, "description": f"Extract {n}"}) for n in range(1, 23)
+        ),
+        before={},
+        check=last_request,
     ),
     case(
         "newest-first",
