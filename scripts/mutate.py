@@ -139,11 +139,19 @@ MUTANTS: tuple[Mutant, ...] = (
         "list_reviews ignores name",
     ),
     Mutant(T + "reviews.py", '"sort": "createdAt desc"', '"sort": "createdAt"', "list_reviews oldest first"),
+    # (`open_ = status != "VOID"` — closed reviews showing a due date — is equivalent on the sandbox's data: a
+    # finished review carries no current step, so no due date and no next actor. Not a useful mutant.)
     Mutant(
         T + "reviews.py",
-        'open_ = r.get("status") == "OPEN"',
-        'open_ = r.get("status") != "VOID"',
-        "closed reviews show a due date and overdue",
+        '"due": due(r.get("currentStepDueDate"), ctx.today) if open_ else None',
+        '"due": due(r.get("dueDate"), ctx.today) if open_ else None',
+        "list_reviews reads the due date from a field reviews do not have",
+    ),
+    Mutant(
+        T + "reviews.py",
+        '"next": _next_by(r) if open_ else None',
+        '"next": None',
+        "list_reviews no longer says who acts next",
     ),
     Mutant(
         T + "reviews.py",
