@@ -303,8 +303,11 @@ def run_tests(tests: list[str]) -> tuple[bool, float, str]:
         proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         return False, time.monotonic() - start, "timed out"
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("FAILED") or " passed" in ln or " failed" in ln]
-    return proc.returncode == 0, time.monotonic() - start, lines[0] if lines else proc.stdout[-200:]
+    out = proc.stdout.splitlines()
+    failed = [ln for ln in out if ln.startswith(("FAILED", "ERROR"))]
+    last = [ln for ln in out if ln.startswith("=") or " passed" in ln or " failed" in ln or " error" in ln][-1:]
+    summary = (failed or last or [proc.stdout[-200:]])[0]
+    return proc.returncode == 0, time.monotonic() - start, summary
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
