@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from mcp import Client
@@ -77,4 +78,5 @@ async def test_a_created_request_is_followed_by_its_prefix(client: Client) -> No
     lines = body.splitlines()
     assert re.fullmatch(r"1 jobs? in all\.", lines[0]) and lines[1] == f"request Prefix test ({request_id[:8]}):", body
     assert re.fullmatch(r"[0-9a-f]{8} (queued|running|complete) · started Nov 2", lines[2]), body
-    assert [i["request"] for i in data["items"]] == [request_id]  # type: ignore[index]
+    items: Any = data["items"]
+    assert [i["request"] for i in items] == [request_id]
