@@ -185,7 +185,7 @@ async def recorded_server(app: Starlette, **overrides: Any) -> AsyncIterator[Har
 
 # --- real ids from the sandbox world ---------------------------------------------------------------
 
-_IDS: dict[int, dict[str, Any]] = {}
+_IDS: dict[tuple[int, bool, str], dict[str, Any]] = {}
 
 
 async def sandbox_ids(app: Starlette) -> dict[str, Any]:
@@ -196,8 +196,9 @@ async def sandbox_ids(app: Starlette) -> dict[str, Any]:
     `review[number]`, `photos` (newest first), and `request[description]` for Data Connector requests.
     """
     world: World = app.state.world
-    if world.seed in _IDS:
-        return _IDS[world.seed]
+    key = (world.seed, world.large, world.region)
+    if key in _IDS:
+        return _IDS[key]
     short = {"St. Mary": "hospital", "Riverside": "riverside", "Oakridge": "oakridge", "Eastgate": "eastgate"}
     ids: dict[str, Any] = {"account": world.account_id}
     for p in world.projects:
@@ -227,7 +228,7 @@ async def sandbox_ids(app: Starlette) -> dict[str, Any]:
         requests = f"/data-connector/v1/accounts/{world.account_id}/requests"
         found = (await http.get(requests, params={"limit": 100})).json()["results"]
         ids["request"] = {r["description"]: r["id"] for r in found}
-    _IDS[world.seed] = ids
+    _IDS[key] = ids
     return ids
 
 

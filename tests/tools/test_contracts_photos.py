@@ -157,6 +157,15 @@ GET_PHOTO = [
         check=photo("full"),
     ),
     case(
+        "prefix-a-list-showed-needs-no-scan",
+        "get_photo",
+        {"project": "hospital", "photo": "{photo8[0]}", "size": "none"},
+        [upstream("GET", PHOTO_PATH, {"include": "signedUrls"})],
+        set(),
+        setup=(("search_photos", {"project": "hospital", "limit": 3}),),
+        check=photo("none"),
+    ),
+    case(
         "unknown-prefix",
         "get_photo",
         {"project": "hospital", "photo": "0badc0de"},
