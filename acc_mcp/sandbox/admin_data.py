@@ -65,7 +65,8 @@ UNITS = (
 
 def business_units(world: World) -> list[dict[str, Any]]:
     """The account's business-unit tree, flattened with each unit's parent path (hq v1 form)."""
-    rng, out = world.rng("business-units"), []
+    rng = world.rng("business-units")
+    out: list[dict[str, Any]] = []
     stamp = world.companies[0]["createdAt"]
     for name, description, parent in UNITS:
         up = out[parent] if parent is not None else None
