@@ -133,6 +133,7 @@ PERSON_DETAIL = USER.extend(
     F("projects", _projects),
     F("products", lambda u, _: [p.get("name") for p in u.get("_products", [])]),
     F("roles", lambda u, _: [r.get("name") for r in u.get("_roles", [])]),
+    F("id"),
 )
 PERSON_REF = Ref(
     kind="person",
