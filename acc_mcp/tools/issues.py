@@ -54,6 +54,7 @@ ISSUE_DETAIL = ISSUE.extend(
     F("updated", lambda i, _: when(i.get("updatedAt"))),
     F("closed", lambda i, _: when(i.get("closedAt"))),
     F("closed by", name_of("closedBy")),
+    F("owner", lambda i, ctx: ctx.name(i.get("ownerId")) if i.get("ownerId") != i.get("createdBy") else None),
     F("opened by", name_of("openedBy")),
     F("updated by", name_of("updatedBy")),
     F("root cause", name_of("rootCauseId")),

@@ -10,7 +10,9 @@ from mcp import Client
 from starlette.applications import Starlette
 
 from acc_mcp.demo import demo_server
-from acc_mcp.sandbox import World, issues_data, locations_data
+from acc_mcp.sandbox import World, build_app, issues_data, locations_data
+
+from .recorder import recording_server
 
 pytestmark = pytest.mark.anyio
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
@@ -119,3 +121,13 @@ async def test_photo_lines_carry_the_description(client: Client) -> None:
 async def test_bad_input_says_what_to_do_next(client: Client, tool: str, args: dict[str, object], says: str) -> None:
     error, body = await call(client, tool, **args)
     assert error and says in body, body
+
+
+async def test_emea_accounts_are_asked_on_the_eu_hosts() -> None:
+    app = build_app(World.build(region="EMEA"))
+    server, log = recording_server(app, toolsets="all", region="EMEA")
+    async with Client(server) as client:
+        assert "North America" in await text_of(client, "list_business_units")
+        assert "Person " in await text_of(client, "get_person", person=app.state.world.users[2]["name"])
+    hq = [r.url.path for r in log if "/hq/" in r.url.path]
+    assert hq and all(p.startswith("/hq/v1/regions/eu/") for p in hq)
