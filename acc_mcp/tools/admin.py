@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from mcp.types import ContentBlock
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from ..render import when
 from ..views import F, Record, View
 from .base import Param, Via
@@ -154,8 +154,12 @@ async def _access(rt: Runtime, user: Record, args: dict[str, Any]) -> tuple[list
     ids = {"userId": str(user.get("id"))}
     for field, key in USER_LISTS.items():
         user[field] = await rt.collect(rt.call(key, scope, ids=ids), key, 200)
-    if scope.project:
+    if not scope.project:
+        return [], None
+    try:
         user["_member"] = await rt.read(rt.call("admin.project_users.get", scope, ids=ids))
+    except NotFound:
+        return [], f"Not a member of project {args.get('project')}."
     return [], None
 
 

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from mcp.types import ContentBlock
 
+from ..errors import Forbidden, NotFound
 from ..render import due, short_day, when
 from ..views import F, Record, View, ViewContext, name_of
 from .base import Param
@@ -82,27 +83,33 @@ CLIP = 300
 
 
 async def _talk(rt: Runtime, issue: dict[str, Any], args: dict[str, Any]) -> tuple[list[ContentBlock], str | None]:
-    """The issue's latest comments (author, date, text) and its attachments' names, as a note."""
-    if not issue.get("commentCount") and not issue.get("attachmentCount"):
-        return [], None
+    """The issue's latest comments (author, date, text) and its attachments' names, as a note. The issue's
+    facts are worth having without them: a section the user may not read says so instead of failing the call."""
     scope = await rt.scope(args["project"], account=False)
     ids, lines = {"issueId": str(issue.get("id"))}, []
     if issue.get("commentCount"):
-        query = {"sortBy": "-createdAt", "limit": LATEST}
-        body = await rt.read(rt.call("issues.comments.list", scope, params=query, ids=ids))
-        who = await names(rt, scope, (PEOPLE,))
-        lines.append(f"Latest comments ({issue.get('commentCount')} in all; list_issue_comments for more):")
-        for c in (body or {}).get("results", [])[:LATEST]:
-            text = " ".join(str(c.get("body", "")).split())
-            text = text if len(text) <= CLIP else text[: CLIP - 1] + "…"
-            lines.append(
-                f"- {short_day(c.get('createdAt'), rt.today())} {who.get(str(c.get('createdBy')), 'someone')}: {text}"
-            )
+        try:
+            query = {"sortBy": "-createdAt", "limit": LATEST}
+            body = await rt.read(rt.call("issues.comments.list", scope, params=query, ids=ids))
+            who = await names(rt, scope, (PEOPLE,))
+            lines.append(f"Latest comments ({issue.get('commentCount')} in all; list_issue_comments for more):")
+            lines += [_comment(c, who, rt) for c in (body or {}).get("results", [])[:LATEST]]
+        except (Forbidden, NotFound) as exc:
+            lines.append(f"Comments unavailable: {exc}")
     if issue.get("attachmentCount"):
-        body = await rt.read(rt.call("issues.attachments.list", scope, ids=ids))
-        files = [str(a.get("displayName") or a.get("fileName")) for a in (body or {}).get("attachments", [])]
-        lines.append(f"Attachments: {', '.join(files) or 'none'}")
-    return [], "\n".join(lines)
+        try:
+            body = await rt.read(rt.call("issues.attachments.list", scope, ids=ids))
+            files = [str(a.get("displayName") or a.get("fileName")) for a in (body or {}).get("attachments", [])]
+            lines.append(f"Attachments: {', '.join(files) or 'none'}")
+        except (Forbidden, NotFound) as exc:
+            lines.append(f"Attachments unavailable: {exc}")
+    return [], "\n".join(lines) or None
+
+
+def _comment(c: dict[str, Any], who: dict[str, str], rt: Runtime) -> str:
+    text = " ".join(str(c.get("body", "")).split())
+    text = text if len(text) <= CLIP else text[: CLIP - 1] + "…"
+    return f"- {short_day(c.get('createdAt'), rt.today())} {who.get(str(c.get('createdBy')), 'someone')}: {text}"
 
 
 COMMENT = View(

@@ -131,3 +131,10 @@ async def test_emea_accounts_are_asked_on_the_eu_hosts() -> None:
         assert "Person " in await text_of(client, "get_person", person=app.state.world.users[2]["name"])
     hq = [r.url.path for r in log if "/hq/" in r.url.path]
     assert hq and all(p.startswith("/hq/v1/regions/eu/") for p in hq)
+
+
+async def test_a_person_not_on_the_project_is_still_shown(client: Client, world: World) -> None:
+    on = {m["id"] for m in world.project_members(str(hospital(world)["id"]))}
+    outsider = next(u for u in world.users if u["id"] not in on)
+    body = await text_of(client, "get_person", person=outsider["email"].split("@")[0][1:], **H)
+    assert body.startswith(f"Person {outsider['name']}") and "Not a member of project hospital." in body
