@@ -201,6 +201,8 @@ def sample_values(app: Starlette) -> dict[str, Any]:
         "review": "1",
         "description": "suite extract",
         "service_groups": ["issues"],
+        "company": app.state.world.companies[0]["name"],
+        "person": app.state.world.users[0]["name"],
     }
 
 
