@@ -86,8 +86,9 @@ def _matches(kind: str, value: Any, request: Request, key: str) -> bool:
         return False
     if kind in ("numeric", "date") and any(".." in w for w in wanted):
         low, _, high = wanted[0].partition("..")
-        cast = float if kind == "numeric" else str
-        return (not low or cast(value) >= cast(low)) and (not high or cast(value) <= cast(high))
+        if kind == "date":
+            return (not low or str(value) >= low) and (not high or str(value) <= high)
+        return (not low or float(value) >= float(low)) and (not high or float(value) <= float(high))
     if kind == "text":
         return any(w.casefold() in str(value).casefold() for w in wanted)
     if kind == "boolean":
@@ -114,8 +115,12 @@ def _assets(c: Ctx) -> list[Record]:
 def _sort_keys(c: Ctx) -> dict[str, Key]:
     keys = {n: value_key(n) for n in SORTABLE}
     for a in _data(c).attributes:
-        keys[f"customAttributes.{a['name']}"] = lambda i, n=a["name"]: i["customAttributes"].get(n)
+        keys[f"customAttributes.{a['name']}"] = _attribute_key(a["name"])
     return keys
+
+
+def _attribute_key(name: str) -> Key:
+    return lambda i: i["customAttributes"].get(name)
 
 
 def _values_when_asked(c: Ctx, items: list[Record]) -> list[Record]:
