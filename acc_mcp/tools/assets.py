@@ -25,23 +25,20 @@ NOT_FOUND = "Call list_projects for the project id, or get_asset_settings for ca
 SETTINGS = "Call get_asset_settings to see them."
 
 
-async def _categories(rt: Runtime, scope: Scope) -> list[Record]:
-    return await listing(rt, "assets.categories.list", scope, want=2000, optional=False)
+async def _categories(rt: Runtime, scope: Scope, optional: bool = False) -> list[Record]:
+    return await listing(rt, "assets.categories.list", scope, want=2000, optional=optional)
 
 
-async def _statuses(rt: Runtime, scope: Scope) -> list[Record]:
-    return await listing(rt, "assets.statuses.list", scope, want=2000, optional=False)
-
-
-async def _attributes(rt: Runtime, scope: Scope) -> list[Record]:
-    return await listing(rt, "assets.custom_attributes.list", scope, want=2000, optional=False)
+async def _statuses(rt: Runtime, scope: Scope, optional: bool = False) -> list[Record]:
+    return await listing(rt, "assets.statuses.list", scope, want=2000, optional=optional)
 
 
 async def _names(rt: Runtime, scope: Scope) -> dict[str, str]:
-    """Category ids, status ids, custom attribute names (`ca6`) and select value ids → what people call them."""
-    out = {str(c.get("id")): str(c.get("name")) for c in await _categories(rt, scope)}
-    out |= {str(s.get("id")): str(s.get("label")) for s in await _statuses(rt, scope)}
-    for a in await _attributes(rt, scope):
+    """Category ids, status ids, custom attribute names (`ca6`) and select value ids → what people call them
+    (only names: an unreadable list leaves ids, as every name lookup does)."""
+    out = {str(c.get("id")): str(c.get("name")) for c in await _categories(rt, scope, optional=True)}
+    out |= {str(s.get("id")): str(s.get("label")) for s in await _statuses(rt, scope, optional=True)}
+    for a in await listing(rt, "assets.custom_attributes.list", scope, want=2000, optional=True):
         out[str(a.get("name"))] = str(a.get("displayName"))
         out |= {str(v.get("id")): str(v.get("displayName")) for v in a.get("values") or []}
     return out

@@ -10,6 +10,7 @@ from mcp import Client
 from starlette.applications import Starlette
 
 from acc_mcp.demo import demo_server
+from acc_mcp.sandbox.app import Fault
 
 pytestmark = pytest.mark.anyio
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
@@ -98,3 +99,11 @@ async def test_bad_input_says_which_tool_lists_valid_values(client: Client) -> N
     text = await error(client, "list_assets", status="broken")
     assert "'broken' is no asset status" in text and "Commissioned" in text
     assert "YYYY-MM-DD" in await error(client, "list_forms", date="last week")
+
+
+async def test_names_degrade_to_ids_when_a_settings_list_is_forbidden(sandbox_app: Starlette) -> None:
+    sandbox_app.state.controls.faults.append(Fault(403, "/categories", times=5))
+    async with Client(demo_server({"toolsets": "assets"}, app=sandbox_app)) as client:
+        body, _ = await call(client, "list_assets", limit=3)
+    assert body.splitlines()[1].startswith("AHU-1-01 3 · ")  # the category's id, its status still named
+    assert " · Air handling unit serving " in body
