@@ -99,7 +99,7 @@ def _placeholders(app: Starlette, world: World) -> dict[str, str]:
         "requestId": job.spec["id"],
         "jobId": job.id,
         "treeId": "default",
-        "categoryId": "3",  # Air Handling Units: its own attributes and those it inherits
+        "categoryId": "3",  # Air Handling Units: the attributes it inherits (includeInherited)
     }
 
 
