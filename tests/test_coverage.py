@@ -20,8 +20,6 @@ PENDING = set(
     """
     dc.requests.get dc.requests.update dc.requests.delete dc.jobs.get dc.jobs.cancel dc.job_data.list dc.job_data.get
 
-    assets.assets.list assets.categories.list assets.status_step_sets.list assets.statuses.list
-    assets.custom_attributes.list assets.category_attributes.list
 
     autospecs.metadata.get autospecs.smart_register.get autospecs.requirements.get autospecs.submittals_summary.get
 
@@ -33,7 +31,6 @@ PENDING = set(
 
     packages.packages.list packages.resources.list
 
-    forms.templates.list forms.forms.list
 
     reviews.workflows.get reviews.workflows.list reviews.versions.list reviews.approval_statuses.list
 
