@@ -70,11 +70,19 @@ SCENARIOS: dict[str, list[Step]] = {
     "list_locations": [("list_locations", {**H, "limit": 5})],
     "search_rfis": [("search_rfis", {**H, "assignee": "Zara Olsen"})],
     "get_rfi": [("get_rfi", {**H, "rfi": "RFI 012"})],
-    "list_reviews": [("list_reviews", H)],
+    "list_reviews": [("list_reviews", {**H, "waiting_on": "Zara Olsen"})],
     "get_review_progress": [
         ("get_review_progress", {**H, "review": 20}),
         ("get_review_progress", lambda prev: {**H, "review": prev["review"]["id"]}),
     ],
+    "get_my_rfi_role": [("get_my_rfi_role", H)],
+    "list_review_workflows": [("list_review_workflows", H)],
+    "get_review_workflow": [
+        ("get_review_workflow", {**H, "workflow": "MEP Coordination"}),
+        ("get_review_workflow", lambda prev: {**H, "workflow": prev["id"]}),
+    ],
+    "list_review_files": [("list_review_files", {**H, "review": 15})],
+    "list_file_approvals": [("list_file_approvals", {**H, "urn": "set from the sandbox"})],
     "search_photos": [("search_photos", {**H, "taken_by": "Wei Chen", "limit": 2})],
     "get_photo": [("get_photo", lambda _: {**H, "photo": "0", "size": "none"})],
     "create_data_connector_request": [
@@ -100,6 +108,8 @@ async def test_declared_endpoints_are_the_ones_called(tool: str, sandbox_app: St
             args = arguments(previous) if callable(arguments) else arguments
             if name == "get_photo":  # an id prefix nothing has shown yet: found by scanning the newest photos
                 args = {**args, "photo": await oldest_photo_prefix(sandbox_app)}
+            if name == "list_file_approvals":  # a URN only a review's file list shows
+                args = {**args, "urn": await review_file_urn(sandbox_app)}
             result = await client.call_tool(name, args)
             assert not result.is_error, result.content[0].text  # type: ignore[union-attr]
             previous = result.structured_content or {}
@@ -120,3 +130,10 @@ async def oldest_photo_prefix(app: Starlette) -> str:
         url = f"http://s/construction/photos/v1/projects/{project}/photos:filter"
         page = (await http.post(url, json={"sort": ["takenAt", "asc"], "limit": 1})).json()
     return str(page["results"][0]["id"])[:8]
+
+
+async def review_file_urn(app: Starlette) -> str:
+    """A file version under review in the hospital project, straight from the sandbox."""
+    data = app.state.families["reviews"]
+    hospital = next(p["id"] for p in app.state.world.projects if "Hospital" in p["name"])
+    return str(next(urn for (pid, urn) in data.approvals if pid == hospital))
