@@ -7,14 +7,14 @@ from typing import Any, Literal
 
 import anyio
 
-from ..errors import InvalidInput
 from ..render import due, estimate_tokens, render_list, render_record, when
 from ..views import F, Record, View, ViewContext, name_of
-from .base import Param, ToolOutput, ToolSpec, Via
+from .base import Param, ToolOutput, ToolSpec
+from .documents import FILE_VERSION
 from .listing import NAME, PROJECT, Quoted
 from .lookups import PERSON
 from .refs import Finder, Ref, resolve, via_ref
-from .runtime import Runtime, Scope
+from .runtime import Runtime
 from .spec import GetSpec, ListSpec, tools
 
 NOT_FOUND = "Call list_projects for the project id, or list_reviews for review numbers."
@@ -128,13 +128,6 @@ APPROVAL = View(
     F("review", "review.status", "bare"),
     F("approval", "approvalStatus.label", "bare"),
 )
-
-
-async def _urn(_rt: Runtime, _scope: Scope, _name: str, value: Any) -> str:
-    text = str(value).strip()
-    if not text.startswith("urn:") or "?version=" not in text:
-        raise InvalidInput(f"{text[:80]!r} is not a file version URN. Call list_review_files for them.")
-    return text
 
 
 async def get_review_progress(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
@@ -271,7 +264,7 @@ TOOLS = tools(
         endpoint="reviews.approval_statuses.list",
         view=APPROVAL,
         noun="reviews",
-        params=[Param("urn", str, "File version URN.", to="{versionId}", via=Via(_urn))],
+        params=[Param("urn", str, "File version URN.", to="{versionId}", via=FILE_VERSION)],
         limit=None,
         not_found="Call list_review_files for file version URNs.",
     ),
