@@ -26,16 +26,6 @@ PENDING = set(
     assets.assets.list assets.categories.list assets.status_step_sets.list assets.statuses.list
     assets.custom_attributes.list assets.category_attributes.list
 
-    autospecs.metadata.get autospecs.smart_register.get autospecs.requirements.get autospecs.submittals_summary.get
-
-    files.exports.create files.exports.get
-
-    docs.folder_permissions.list docs.folder_attributes.list docs.naming_standards.get
-
-    rcm.linked_files.list
-
-    packages.packages.list packages.resources.list
-
     forms.templates.list forms.forms.list
 
     issues.me.get issues.attribute_definitions.list issues.attribute_mappings.list issues.root_causes.list

@@ -6,6 +6,7 @@ query). The sandbox answers, so the arguments are checked all the way through th
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import unquote
 
@@ -13,15 +14,16 @@ import pytest
 from mcp import Client
 from starlette.applications import Starlette
 
+from acc_mcp import deadline
 from tests.tools.recorder import recording_server
-from tests.tools.test_spec import review_file_urn
+from tests.tools.test_spec import review_file_urn, sandbox_sleep
 
 pytestmark = pytest.mark.anyio
 H = {"project": "hospital"}
 URN = "<urn>"
 PAGE = {"limit": "25", "offset": "0"}
 
-ROWS: list[tuple[str, dict[str, Any], str, str, dict[str, str]]] = [
+ROWS: list[tuple[str, dict[str, Any], str, str, dict[str, Any]]] = [
     ("get_my_rfi_role", H, "GET", "/construction/rfis/v3/projects/{p}/users/me", {}),
     ("list_review_workflows", H, "GET", "/construction/reviews/v1/projects/{p}/workflows", {**PAGE}),
     (
@@ -52,21 +54,122 @@ ROWS: list[tuple[str, dict[str, Any], str, str, dict[str, str]]] = [
         "/construction/reviews/v1/projects/{p}/reviews",
         {"filter[status]": "OPEN", "filter[nextActionByUser]": "ULQKX8R89IG7", "sort": "createdAt desc", **PAGE},
     ),
+    ("list_packages", H, "GET", "/construction/packages/v1/projects/{p}/packages", PAGE),
+    (
+        "list_packages",
+        {**H, "package": 101},
+        "GET",
+        "/construction/packages/v1/projects/{p}/packages/<package>/resources",
+        PAGE,
+    ),
+    (
+        "get_folder_settings",
+        {**H, "folder": "<folder>", "naming_standard": "<naming>"},
+        "GET",
+        "/bim360/docs/v1/projects/{p}/naming-standards/<naming>",
+        {},
+    ),
+    (
+        "get_folder_settings",
+        {**H, "folder": "<folder>"},
+        "GET",
+        "/bim360/docs/v1/projects/{p}/folders/<folder>/permissions",
+        {},
+    ),
+    (
+        "get_folder_settings",
+        {**H, "folder": "<folder>"},
+        "GET",
+        "/bim360/docs/v1/projects/{p}/folders/<folder>/custom-attribute-definitions",
+        {"limit": "200", "offset": "0"},
+    ),
+    (
+        "get_linked_models",
+        {**H, "model": "<model>"},
+        "GET",
+        "/construction/rcm/v1/projects/{p}/published-versions/<model>/linked-files",
+        {"limit": "600"},
+    ),
+    ("get_autospecs", H, "GET", "/construction/autospecs/v1/projects/{p}/metadata", {}),
+    (
+        "get_autospecs",
+        {**H, "what": "requirements", "version": "issued for tender"},
+        "GET",
+        "/construction/autospecs/v1/projects/{p}/version/<tender>/requirements",
+        {},
+    ),
+    (
+        "get_autospecs",
+        {**H, "what": "register"},
+        "GET",
+        "/construction/autospecs/v1/projects/{p}/version/<current>/smartregister",
+        {},
+    ),
+    (
+        "get_autospecs",
+        {**H, "what": "submittals"},
+        "GET",
+        "/construction/autospecs/v1/projects/{p}/version/<current>/submittalsSummary",
+        {},
+    ),
+    (
+        "export_pdfs",
+        {**H, "files": ["<file>"], "name": "IFC set"},
+        "POST",
+        "/construction/files/v1/projects/{p}/exports",
+        {"fileVersions": ["<file>"], "options": {"outputFileName": "IFC set"}},
+    ),
 ]
 
 
-@pytest.mark.parametrize(("tool", "args", "method", "path", "query"), ROWS)
+def known(app: Starlette) -> dict[str, str]:
+    """Ids only the sandbox knows, by the placeholder the rows use."""
+    hospital = next(p for p in app.state.world.projects if "Hospital" in p["name"])
+    docs = app.state.families["documents"].project(hospital)
+    tender, current = (v["id"] for v in docs.spec_versions)
+    return {
+        URN: review_file_urn(app),
+        "<package>": docs.packages[1]["id"],
+        "<folder>": next(iter(docs.folders)),
+        "<naming>": docs.naming["id"],
+        "<model>": next(iter(docs.links)),
+        "<tender>": tender,
+        "<current>": current,
+        "<file>": docs.files[0]["urn"],
+    }
+
+
+def fill(value: Any, ids: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        for token, real in ids.items():
+            value = value.replace(token, real)
+        return value
+    if isinstance(value, list):
+        return [fill(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {k: fill(v, ids) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize(("tool", "args", "method", "path", "sent"), ROWS)
 async def test_request(
-    tool: str, args: dict[str, Any], method: str, path: str, query: dict[str, str], sandbox_app: Starlette
+    tool: str,
+    args: dict[str, Any],
+    method: str,
+    path: str,
+    sent: dict[str, Any],
+    sandbox_app: Starlette,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    urn = await review_file_urn(sandbox_app)
-    args = {k: urn if v == URN else v for k, v in args.items()}
+    monkeypatch.setattr(deadline, "sleep", sandbox_sleep(sandbox_app))
+    ids = known(sandbox_app)
     pid = next(p["id"] for p in sandbox_app.state.world.projects if "Hospital" in p["name"])
     server, log = recording_server(sandbox_app, toolsets="all")
     async with Client(server) as client:
-        result = await client.call_tool(tool, args)
+        result = await client.call_tool(tool, fill(args, ids))
     assert not result.is_error, result.content[0].text  # type: ignore[union-attr]
-    last = log[-1]
-    assert last.method == method
-    assert unquote(last.url.path) == path.format(p=pid).replace(URN, urn)
-    assert dict(last.url.params) == query
+    path = fill(path, ids).format(p=pid)
+    hits = [r for r in log if r.method == method and unquote(r.url.path) == path]
+    assert hits, f"no {method} {path} in {[unquote(r.url.path) for r in log]}"
+    got = json.loads(hits[-1].content) if method == "POST" else dict(hits[-1].url.params)
+    assert got == fill(sent, ids)
