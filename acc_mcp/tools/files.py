@@ -8,10 +8,13 @@ stays out of the model's text unless the caller asks for it (`link=true`).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from .. import deadline
 from ..errors import InvalidInput
+from ..writes import Recent, check_duplicate, guarded_write, record
 from .base import Param, ToolOutput, ToolSpec
 from .documents import FILE_VERSION
 from .listing import PROJECT
@@ -20,6 +23,9 @@ from .runtime import Runtime, Scope
 POLL_SECONDS = 2.0
 """Between two status checks (exports of a few sheets take seconds, large sets minutes)."""
 DONE = ("successful", "partialSuccess", "failed")
+DUPLICATE_WINDOW = 120.0
+"""An identical export within this many seconds is refused unless asked for: it would only redo the work."""
+LISTER = "export_pdfs with the export id you were given (or ask the user)"
 
 
 async def _start(rt: Runtime, scope: Scope, args: dict[str, Any]) -> str:
@@ -29,7 +35,12 @@ async def _start(rt: Runtime, scope: Scope, args: dict[str, Any]) -> str:
     body: dict[str, Any] = {"fileVersions": [await FILE_VERSION.convert(rt, scope, "files", f) for f in files]}
     if args.get("name"):
         body["options"] = {"outputFileName": str(args["name"])}
-    created = await rt.write(rt.call("files.exports.create", scope, json=body))
+    recent: Recent = rt.memo.setdefault("export-writes", {})
+    key = hashlib.sha256(json.dumps([scope.project, body], sort_keys=True).encode()).hexdigest()
+    check_duplicate(recent, key, allow=bool(args.get("allow_duplicate")), window=DUPLICATE_WINDOW, lister=LISTER)
+    with guarded_write(recent, key, lister=LISTER):  # an unknown outcome arms the guard
+        created = await rt.write(rt.call("files.exports.create", scope, json=body))
+    record(recent, key, str(created.get("id")), window=DUPLICATE_WINDOW)
     return str(created.get("id"))
 
 
@@ -73,6 +84,7 @@ TOOLS = [
             Param("name", str | None, "Output file name.", None),
             Param("export", str | None, "Export id to follow instead.", None),
             Param("link", bool, "Include the signed download link.", False),
+            Param("allow_duplicate", bool, "Repeat an identical export.", False),
         ],
         run=export_pdfs,
         calls=["files.exports.create", "files.exports.get", "admin.projects.list"],
