@@ -30,7 +30,9 @@ def via_urn(marker: str, example: str, where: str) -> Via:
     return Via(convert)
 
 
-FILE_VERSION = via_urn("?version=", "urn:adsk.wipprod:fs.file:vf.X?version=2", "list_review_files shows them.")
+FILE_VERSION = via_urn(
+    "?version=", "urn:adsk.wipprod:fs.file:vf.X?version=2", "A review's or a package's file list shows them."
+)
 PACKAGE_REF = Ref(
     kind="package",
     placeholder="packageId",

@@ -31,7 +31,7 @@ LISTER = "export_pdfs with the export id you were given (or ask the user)"
 async def _start(rt: Runtime, scope: Scope, args: dict[str, Any]) -> str:
     files = args.get("files") or []
     if not files or len(files) > 200:
-        raise InvalidInput("files: give 1 to 200 file version URNs (list_review_files or list_packages shows them).")
+        raise InvalidInput("files: give 1 to 200 file version URNs (a review's or a package's file list shows them).")
     body: dict[str, Any] = {"fileVersions": [await FILE_VERSION.convert(rt, scope, "files", f) for f in files]}
     if args.get("name"):
         body["options"] = {"outputFileName": str(args["name"])}
@@ -90,6 +90,6 @@ TOOLS = [
         calls=["files.exports.create", "files.exports.get", "admin.projects.list"],
         write=True,
         destructive=False,
-        not_found="Check the file version URNs (list_review_files shows them) or the export id.",
+        not_found="Check the file version URNs and the export id.",
     )
 ]

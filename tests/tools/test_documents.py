@@ -89,7 +89,7 @@ async def test_exports_are_writes_hidden_when_read_only(sandbox_app: Starlette) 
     [
         ("list_packages", {**H, "package": "no such package"}, "Not found (404): no package matches"),
         ("get_folder_settings", {**H, "folder": "Drawings"}, "is not a URN like urn:adsk.wipprod:fs.folder:co.X"),
-        ("get_linked_models", {**H, "model": "Arch.rvt"}, "list_review_files shows them"),
+        ("get_linked_models", {**H, "model": "Arch.rvt"}, "is not a URN like urn:adsk.wipprod:fs.file:vf.X?version=2"),
         ("get_autospecs", {**H, "what": "register", "version": "IFC 9"}, "Versions: Issued For Tender, Issued For"),
         ("export_pdfs", {**H, "files": []}, "give 1 to 200 file version URNs"),
         ("export_pdfs", {**H, "files": ["urn:adsk.wipprod:fs.file:vf.nope?version=1"]}, "Not found"),

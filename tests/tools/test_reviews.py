@@ -54,7 +54,7 @@ async def test_workflows_files_and_approvals_end_to_end(sandbox_app: Starlette) 
         ambiguous = await client.call_tool("get_review_workflow", {**h, "workflow": "structural"})
         assert ambiguous.is_error and "'Structural Review – 2 step'" in ambiguous.content[0].text  # type: ignore[union-attr]
         bad = await client.call_tool("list_file_approvals", {**h, "urn": "S-401.pdf"})
-        assert bad.is_error and "Call list_review_files" in bad.content[0].text  # type: ignore[union-attr]
+        assert bad.is_error and "A review's or a package's file list shows them" in bad.content[0].text  # type: ignore[union-attr]
         waiting = await client.call_tool("list_reviews", {**h, "waiting_on": "Zara Olsen"})
         assert "#15 Transfer Beam" in waiting.content[0].text  # type: ignore[union-attr]
 
