@@ -19,22 +19,6 @@ from acc_mcp.tools import ALL_TOOLS
 PENDING = set(
     """
     dc.requests.get dc.requests.update dc.requests.delete dc.jobs.get dc.jobs.cancel dc.job_data.list dc.job_data.get
-
-
-    autospecs.metadata.get autospecs.smart_register.get autospecs.requirements.get autospecs.submittals_summary.get
-
-    files.exports.create files.exports.get
-
-    docs.folder_permissions.list docs.folder_attributes.list docs.naming_standards.get
-
-    rcm.linked_files.list
-
-    packages.packages.list packages.resources.list
-
-
-    reviews.workflows.get reviews.workflows.list reviews.versions.list reviews.approval_statuses.list
-
-    rfis.me.get
     """.split()  # noqa: SIM905 - one block per family, so parallel work edits different lines
 )
 

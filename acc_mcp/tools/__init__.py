@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..errors import ConfigError
-from . import admin, assets, data_connector, forms, issues, locations, photos, reviews, rfis
+from . import admin, assets, data_connector, documents, files, forms, issues, locations, photos, reviews, rfis
 from .base import Param, ToolOutput, ToolSpec
 
 ALL_TOOLS: tuple[ToolSpec, ...] = (
@@ -18,6 +18,8 @@ ALL_TOOLS: tuple[ToolSpec, ...] = (
     *forms.TOOLS,
     *assets.TOOLS,
     *data_connector.TOOLS,
+    *documents.TOOLS,
+    *files.TOOLS,
 )
 TOOLSETS: tuple[str, ...] = tuple(dict.fromkeys(t.toolset for t in ALL_TOOLS))
 
