@@ -112,7 +112,10 @@ def build(path: Path, files: Path, *, job: str, request: str, completed_at: str,
 
     path.mkdir(parents=True, exist_ok=True)
     readme = files / "README.txt"
-    about = meanings(readme.read_text(errors="replace")) if readme.exists() else {}
+    text = readme.read_text(errors="replace") if readme.exists() else ""
+    about = meanings(text)
+    listed = next((line[len("Projects:") :] for line in text.splitlines() if line.startswith("Projects:")), "")
+    projects = projects or [p.strip() for p in listed.split(",") if p.strip()]
     tmp = path / f".{DB}.{os.getpid()}.part"
     tmp.unlink(missing_ok=True)
     tables: list[Table] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -191,9 +192,12 @@ def _common(world: World, scope: Scope, rng: Any, project: dict[str, Any], days:
     }  # fmt: skip
 
 
+_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+
+
 def _stamp(value: Any) -> Any:
     """The API's ISO timestamps, as the extract writes them (`2026-05-01 14:03:00.000`: a SQL timestamp)."""
-    return value.replace("T", " ").removesuffix("Z") if isinstance(value, str) and "T" in value else value
+    return value[:-1].replace("T", " ") if isinstance(value, str) and _ISO.match(value) else value
 
 
 def _issues(world: World, scope: Scope) -> dict[str, Table]:

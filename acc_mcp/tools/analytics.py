@@ -138,8 +138,6 @@ async def load_data(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         )
     finally:
         shutil.rmtree(files, ignore_errors=True)
-    if not extract.projects:
-        extract.projects = ["all"]
     return ToolOutput(_summary(extract) + " Next: describe_data.", {"job": extract.job})
 
 

@@ -94,7 +94,9 @@ def test_the_configuration_is_locked_and_limited(db: Path) -> None:
 
 
 def test_queries_run_and_count_every_row(db: Path) -> None:
-    result = engine.run(db, "-- open ones\nWITH x AS (FROM issues_issues) SELECT * FROM x ORDER BY 1", keep=1, timeout=5)
+    result = engine.run(
+        db, "-- open ones\nWITH x AS (FROM issues_issues) SELECT * FROM x ORDER BY 1", keep=1, timeout=5
+    )
     assert result.columns == ["issue_id", "status"] and result.rows == [("a", "open")] and result.total == 2
     assert engine.run(db, "describe issues_issues", keep=10, timeout=5).total == 2
 
