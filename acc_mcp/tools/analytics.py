@@ -12,7 +12,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +50,8 @@ async def _start_job(rt: Runtime, scope: Scope) -> dict[str, Any]:
         "description": "acc-mcp analytics extract",
         "isActive": True,
         "scheduleInterval": "ONE_TIME",
-        "effectiveFrom": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        # Today's midnight has passed: the job starts at once (the server's "today", which the demo fixes).
+        "effectiveFrom": f"{rt.today().isoformat()}T00:00:00.000Z",
         "serviceGroups": GROUPS,
     }
     created = await rt.write(rt.call("dc.requests.create", scope, json=body))
