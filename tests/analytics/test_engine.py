@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,11 @@ def test_engine_errors_are_one_sentence(db: Path) -> None:
     with pytest.raises(InvalidInput) as err:
         engine.run(db, "select nope from issues_issues", keep=1, timeout=5)
     assert "\n" not in str(err.value) and str(err.value).startswith("sql: ") and str(err.value).endswith(".")
+
+
+def test_duckdb_is_not_imported_until_an_analytics_tool_runs() -> None:
+    code = (
+        "import sys; from acc_mcp.demo import demo_server; demo_server({'toolsets': ('all',)}); "
+        "assert 'duckdb' not in sys.modules, 'duckdb imported at start'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
