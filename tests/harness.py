@@ -201,6 +201,7 @@ def sample_values(app: Starlette) -> dict[str, Any]:
         "review": "1",
         "description": "suite extract",
         "service_groups": ["issues"],
+        "sql": "SELECT status, count(*) FROM issues_issues GROUP BY 1",
     }
 
 

@@ -24,7 +24,7 @@ from .runtime import Runtime, Scope
 
 GROUPS = ["admin", "issues", "rfis"]
 """What a new extract asks for: the groups whose tables analytics questions use most."""
-POLL = 1.0
+POLL = 0.5
 CELL = 60
 
 

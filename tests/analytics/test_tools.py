@@ -5,7 +5,7 @@ which the extract is built from."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 
 from acc_mcp.demo import demo_server
 from acc_mcp.sandbox import SANDBOX_TOKEN, World, issues_data, rfis_data
+from acc_mcp.sandbox.world import SANDBOX_TODAY
 
 pytestmark = pytest.mark.anyio
 
@@ -176,3 +177,20 @@ async def test_the_database_persists_and_read_only_never_starts_an_extract(
         assert not count.is_error
         refused = await client.call_tool("query_data", {"sql": "DELETE FROM rfis_rfis"})
         assert refused.is_error and "only read-only queries" in _text(refused)
+
+
+async def test_a_new_extract_is_started_and_waited_for_with_progress(sandbox_app: Starlette, tmp_path: Path) -> None:
+    ticks = iter(range(10_000))
+    state = sandbox_app.state.families["data_connector"]
+    state.clock = lambda: SANDBOX_TODAY + timedelta(seconds=2 * next(ticks))  # time moves 2 s a request
+    seen: list[str] = []
+
+    async def progress(done: float, total: float | None, message: str | None) -> None:
+        seen.append(str(message))
+
+    server = demo_server({"toolsets": ("all",), "analytics_dir": str(tmp_path)}, app=sandbox_app)
+    async with Client(server) as client:
+        out = await client.call_tool("load_data", {"new": True}, progress_callback=progress)
+        assert not out.is_error, _text(out)
+        assert "5 projects" in _text(out)
+    assert seen and seen[0].startswith("Extract ")
