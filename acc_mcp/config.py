@@ -44,6 +44,8 @@ ENV_VARS: dict[str, str] = {
     "ACC_TOKEN_STORE": "token_store",
     "ACC_TOKEN_STORE_DIR": "token_store_dir",
     "ACC_AUTH_PASSTHROUGH": "auth_passthrough",
+    "ACC_ANALYTICS_DIR": "analytics_dir",
+    "ACC_QUERY_TIMEOUT": "query_timeout",
 }
 DEFAULT_SCOPES = "data:read data:write data:create account:read"
 DEFAULT_CALLBACK = "http://127.0.0.1:8910/callback"
@@ -106,6 +108,10 @@ class Settings(BaseModel):
     token_store_dir: str | None = None
     auth_passthrough: bool = False
     """HTTP transport only: use each request's `Authorization: Bearer` APS token instead of a stored one."""
+    analytics_dir: str | None = None
+    """Where loaded Data Connector extracts are kept (ACC_ANALYTICS_DIR; default: the per-user data folder)."""
+    query_timeout: float = Field(default=10.0, gt=0, le=300)
+    """Seconds one query_data query may run before it is interrupted (ACC_QUERY_TIMEOUT)."""
 
     @field_validator("base_url")
     @classmethod

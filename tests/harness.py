@@ -203,6 +203,7 @@ def sample_values(app: Starlette) -> dict[str, Any]:
         "service_groups": ["issues"],
         "company": app.state.world.companies[0]["name"],
         "person": app.state.world.users[0]["name"],
+        "sql": "SELECT status, count(*) FROM issues_issues GROUP BY 1",
         **document_samples(app, project),
     }
 

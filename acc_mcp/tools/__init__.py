@@ -5,7 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..errors import ConfigError
-from . import admin, assets, data_connector, documents, files, forms, issues, locations, photos, reviews, rfis
+from . import (
+    admin,
+    analytics,
+    assets,
+    data_connector,
+    documents,
+    files,
+    forms,
+    issues,
+    locations,
+    photos,
+    reviews,
+    rfis,
+)
 from .base import Param, ToolOutput, ToolSpec
 
 ALL_TOOLS: tuple[ToolSpec, ...] = (
@@ -20,6 +33,7 @@ ALL_TOOLS: tuple[ToolSpec, ...] = (
     *data_connector.TOOLS,
     *documents.TOOLS,
     *files.TOOLS,
+    *analytics.TOOLS,
 )
 TOOLSETS: tuple[str, ...] = tuple(dict.fromkeys(t.toolset for t in ALL_TOOLS))
 
