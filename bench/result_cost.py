@@ -251,7 +251,6 @@ async def main() -> int:
                 ratio=ratio,
                 target="≥ 20×, ≤ 40 tok/item",
                 ok=ratio >= 20 and per_item <= 40,
-                note="ratio is raw / ours",
             )
     headers = ["tool", "items", "raw JSON", "raw compact", "text", "smaller", "tok/item", "text+structured", "missing"]
     table(headers, rows)
