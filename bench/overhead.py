@@ -48,12 +48,15 @@ http = httpx2.AsyncClient(
 PARAMS = json.loads(os.environ["FLOOR_PARAMS"])
 
 
+SIZE = int(os.environ.get("FLOOR_SIZE") or 0)
+
+
 @server.tool()
-async def get(path: str) -> int:
-    """GET the path; return the body's length."""
+async def get(path: str) -> str:
+    """GET the path; return the body's length (or, with FLOOR_SIZE, that many characters of the body)."""
     response = await http.get(path, params=PARAMS)
     response.raise_for_status()
-    return len(response.content)
+    return response.text[:SIZE] if SIZE else str(len(response.content))
 
 
 server.run("stdio")
@@ -90,7 +93,13 @@ async def main() -> int:
             floor_env = {**env, "FLOOR_URL": sandbox.url, "FLOOR_TOKEN": SANDBOX_TOKEN}
             floor_env["FLOOR_PARAMS"] = json.dumps(sent)
             floor_params = StdioServerParameters(command=sys.executable, args=[str(script)], env=floor_env)
-            async with Client(floor_params) as floor:
+            # For information: the same floor returning as many characters as our result carries (text and
+            # structured copy), to tell the cost of the result's size from the cost of our code.
+            first = await ours.call_tool(TOOL, {"project": pid})
+            size = len(json.dumps(first.model_dump(by_alias=True, exclude_none=True, mode="json")))
+            sized_env = {**floor_env, "FLOOR_SIZE": str(size)}
+            sized_params = StdioServerParameters(command=sys.executable, args=[str(script)], env=sized_env)
+            async with Client(floor_params) as floor, Client(sized_params) as sized:
 
                 async def call_ours() -> None:
                     result = await ours.call_tool(TOOL, {"project": pid})
@@ -100,31 +109,39 @@ async def main() -> int:
                     result = await floor.call_tool("get", {"path": path})
                     assert not result.is_error, result.content
 
+                async def call_sized() -> None:
+                    result = await sized.call_tool("get", {"path": path})
+                    assert not result.is_error, result.content
+
                 for _ in range(20):  # warm-up: caches filled, connections open
                     await call_ours()
                     await call_floor()
+                    await call_sized()
                 before = sandbox.stats()["byPath"].get(path, 0)
-                times: dict[str, list[float]] = {"ours": [], "floor": []}
+                times: dict[str, list[float]] = {"ours": [], "floor": [], "sized": []}
                 for i in range(N):
-                    pair: list[tuple[str, Any]] = [("ours", call_ours), ("floor", call_floor)]
-                    for name, call in pair if i % 2 else reversed(pair):
+                    trio: list[tuple[str, Any]] = [("ours", call_ours), ("floor", call_floor), ("sized", call_sized)]
+                    for name, call in trio[i % 3 :] + trio[: i % 3]:
                         t = time.perf_counter()
                         await call()
                         times[name].append((time.perf_counter() - t) * 1000)
-                upstream = (sandbox.stats()["byPath"].get(path, 0) - before) / (2 * N)
+                upstream = (sandbox.stats()["byPath"].get(path, 0) - before) / (3 * N)
 
-    ours_ms, floor_ms = times["ours"], times["floor"]
+    ours_ms, floor_ms, sized_ms = times["ours"], times["floor"], times["sized"]
     rows = [
         ("one-tool MCPServer, same GET (floor)", median(floor_ms), p95(floor_ms)),
+        (f"the floor returning {size:,} characters (info)", median(sized_ms), p95(sized_ms)),
         (f"{TOOL} over stdio", median(ours_ms), p95(ours_ms)),
     ]
     table(["server", "median ms", "p95 ms"], rows)
-    print(f"upstream requests per call: {upstream:.2f} (both servers together average this)")
+    print(f"upstream requests per call: {upstream:.2f} (the three servers together average this)")
     section(
         "Per-call overhead",
         markdown(["server", "median ms", "p95 ms"], rows)
-        + f"\n\n{N} calls each after 20 warm-up calls, alternating; upstream requests per call {upstream:.2f}; "
-        f"query sent by both: `{json.dumps(sent)}`.",
+        + f"\n\n{N} calls each after 20 warm-up calls, in rotating order; upstream requests per call "
+        f"{upstream:.2f}; query sent by all: `{json.dumps(sent)}`. The info row is the floor returning as many "
+        f"characters as our result's JSON ({size:,}: text plus structured copy): the part of the gap that is the "
+        "result's size through the SDK and the pipes rather than acc-mcp's code.",
     )
     ratio = median(ours_ms) / median(floor_ms)
     ok = figure(
@@ -134,6 +151,7 @@ async def main() -> int:
         ratio=ratio,
         target="≤ 1.15×",
         ok=ratio <= 1.15 and abs(upstream - 1) < 0.01,
+        note=f"the floor returning our result's size: {median(sized_ms) / median(floor_ms):.2f}× the floor",
     )
     emit("overhead")
     return 0 if ok else 1

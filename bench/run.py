@@ -60,17 +60,20 @@ MISSES = """\
   comment's own text or a location's name and barcode. The ≥ 20× target fits records with many fields; for
   these two the tokens-per-item target is the meaningful one. Left as MISS for the tools' owners to decide
   (their views are in `acc_mcp/tools/`, being changed in parallel).
-- **Per-call overhead and cold start, where a round missed**: both swung widely between rounds on the loaded
-  machine (see "range over runs"). Per call, profiled in-process (cProfile, 100 `list_reviews` calls against
-  the in-process sandbox, 14 ms a call under the profiler): of the tool's own 10 ms, 6 ms is the upstream
-  request with the sandbox's work and the JSON decode (the floor pays the request and decode too); the rest is
-  `render_list` (1.3 ms, 22 lines and the budget), the view (1.1 ms), the structured copy (`plain`, 0.6 ms),
-  the id memory (0.3 ms) and the argument check (0.2 ms): spread over several small steps, no single hotspot.
-  Beyond the tool, the SDK serializes and the client validates a result of text plus a structured copy of
-  22 items, against the floor's one integer. The one per-call import seen in the profile (`is_running_trio`)
-  is httpx2's in-process ASGI transport, absent over real HTTP. At cold start no heavy module is imported
-  (the check above); what acc-mcp adds over the SDK is importing its own ~40 modules and registering 16
-  tools (≈ 0.1–0.2 s on this machine, no single module over ~35 ms under `-X importtime`).
+- **Per-call overhead** (where a round missed): the gap is acc-mcp's own work per call, not the pipes and not
+  the result's size (the info row "the floor returning N characters" costs about 5% over the floor). Measured
+  in-process with no pipes (in-memory SDK client, sandbox via ASGI, 300 interleaved calls after `settle()`):
+  `list_reviews` 2.02 ms vs the floor tool making the same GET 1.25 ms, so ~0.8 ms of our code a call.
+  cProfile over 200 calls puts it in several small steps, none dominant: decoding the 7 KB page the floor
+  never parses, `render_list` and its `line`/`fmt_value` for 22 rows, the view's field functions, the
+  structured copy (`plain`), the argument check (ours and then the SDK's), the id memory, the deadline
+  wrapper. On a loaded machine the floor itself swings and the ratio with it. Not fixed in this change: no
+  single step is worth more than ~0.1 ms, and those modules (`acc_mcp/tools/*`, the views) are being
+  changed in parallel; the candidates, in order of size, are left for their owners (skip the second argument
+  validation, build text and structured copy in one pass, a lighter view call).
+- **Cold start** (where a round missed): no heavy module is imported (the check in the details); what acc-mcp
+  adds over the SDK is importing its own ~40 modules and registering 16 tools (≈ 0.1–0.2 s here, no single
+  module over ~35 ms under `-X importtime`). The misses came in the most loaded rounds.
 """
 
 
