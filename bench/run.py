@@ -49,11 +49,16 @@ MISSES = """\
 - **Large read vs the latency floor** (ceil(100 / 4) × 50 ms = 1.25 s): the bare httpx2 loop, doing nothing
   but fetch and parse, lands at about the same multiple of that floor as `collect` in the same run (the
   "bare loop" note on the figure). Profiled in the client process (cProfile over two 10,000-issue reads,
-  concurrency 4): the time is in the sockets and `json.loads`, the same work the bare loop does; acc-mcp's own
-  code (AccClient.request, paging, assembling) is a few percent, which is the collect / bare-loop ratio of
-  about 1.0 above. The rest is the sandbox child's CPU to serve 100 pages of 100 issues (≈ 24 MB of JSON)
-  competing for the same 2 cores with the client and, in these runs, with other jobs. Real ACC serves pages
-  from its own servers, so only the parse remains a cost on the client side. Nothing in acc-mcp to fix.
+  concurrency 4, 6.1 s): `json.loads` of the pages is 2.0 s and socket I/O most of the rest, the same work
+  the bare loop does; no acc-mcp function is among the 14 most expensive, which is the collect / bare-loop
+  ratio of about 1.0 above. The rest is the sandbox child's CPU to serve 100 pages of 100 issues (≈ 24 MB of
+  JSON) competing for the same 2 cores with the client and, in these runs, with other jobs. Real ACC serves
+  pages from its own servers, so only the parse remains a cost on the client side. Nothing in acc-mcp to fix.
+- **Large read with no added latency** (where a round missed): with nothing to wait for, both sides are
+  bound by the sandbox child's CPU on the same 2 cores, and the ratio swings with the load: 0.6–1.9× across
+  the runs of this doc and the two full runs before it, 0.77× (c=4) and 0.92× (c=8) in a run of scale.py
+  alone right after. With 50 ms latency, where waiting dominates as with real ACC, collect stayed at
+  0.92–1.20× the bare loop over the 9 rounds of those three runs (one round at c=8 just over 1.2).
 - **Result compaction of `list_issue_comments` and `list_locations`**: both new list tools already write
   one short line per item (15–20 tokens an item, under the 40-token target), but their raw records are small
   (a comment is ~170 tokens of JSON, a location ~100), so 20× would mean 5–9 tokens an item: less than a
