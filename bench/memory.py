@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import free_port, header, table, verdict
+from _common import emit, figure, free_port, header, markdown, section, table
 from _sandbox import BENCH, LoopbackSandbox
 
 from acc_mcp.sandbox import SANDBOX_TOKEN
@@ -74,19 +74,36 @@ def main() -> int:
             t = time.perf_counter()
             peak_mb, info = child(signed, sandbox.url, sandbox.account_id, dest, skip=False)
             elapsed = time.perf_counter() - t
-    table(
-        ["what", "value"],
-        [
-            ("file", f"{name} of job {job_id[:8]}…"),
-            ("declared size", f"{size:,} bytes ({size / 2**30:.2f} GiB)"),
-            ("downloaded", f"{int(info['bytes']):,} bytes"),
-            ("wall time", f"{elapsed:.1f} s ({int(info['bytes']) / elapsed / 2**20:.0f} MiB/s)"),
-            ("client peak RSS, no download (baseline)", f"{base_mb:.1f} MB"),
-            ("client peak RSS, downloading", f"{peak_mb:.1f} MB"),
-            ("added by the download", f"{peak_mb - base_mb:.1f} MB"),
-        ],
+    mem_rows = [
+        ("file", f"{name} of job {job_id[:8]}…"),
+        ("declared size", f"{size:,} bytes ({size / 2**30:.2f} GiB)"),
+        ("downloaded", f"{int(info['bytes']):,} bytes"),
+        ("wall time", f"{elapsed:.1f} s ({int(info['bytes']) / elapsed / 2**20:.0f} MiB/s)"),
+        ("client peak RSS, no download (baseline)", f"{base_mb:.1f} MB"),
+        ("client peak RSS, downloading", f"{peak_mb:.1f} MB"),
+        ("added by the download", f"{peak_mb - base_mb:.1f} MB"),
+    ]
+    table(["what", "value"], mem_rows)
+    section("Memory", markdown(["what", "value"], mem_rows))
+    ok = figure(
+        "Memory: peak RSS streaming the 1 GiB extract (client process)",
+        ours=f"{peak_mb:.1f} MB",
+        floor=f"{base_mb:.1f} MB (same child, no download)",
+        ratio=peak_mb / base_mb,
+        target="< 150 MB",
+        ok=peak_mb < 150,
+        note="ratio is informational; the target is absolute (MiB, VmHWM)",
     )
-    ok = verdict("peak RSS < 150 MB", peak_mb < 150, f"{peak_mb:.1f} MB (MiB, VmHWM)")
+    figure(
+        "Memory: analytics load",
+        ours="-",
+        floor="-",
+        ratio=None,
+        target="-",
+        ok=None,
+        note="not measured yet: no analytics tool is registered",
+    )
+    emit("memory")
     return 0 if ok else 1
 
 
