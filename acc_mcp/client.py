@@ -27,7 +27,6 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from types import TracebackType
@@ -39,19 +38,28 @@ import httpx2
 
 from . import deadline
 from .config import Settings
-from .endpoints import ENDPOINTS
 from .errors import (
     AmbiguousWrite,
-    ApiError,
     AuthError,
-    BadRequest,
-    DeadlineExceeded,
-    Forbidden,
     InvalidInput,
-    NotFound,
     RateLimited,
     UpstreamError,
-    scrub,
+)
+from .responses import (
+    MAX_URL_CHARS,
+    MIN_REQUEST_SECONDS,
+    PART,
+    Exploded,
+    as_int,
+    clean_stale_downloads,
+    error_for,
+    expected_shape,
+    loggable,
+    out_of_time,
+    parse_body,
+    query_value,
+    retry_after,
+    when_text,
 )
 from .safety import (
     check_file_host,
@@ -64,6 +72,8 @@ from .safety import (
     safe_child,
     sniff_image,
 )
+
+__all__ = ["AccClient", "Exploded", "RetryPolicy", "StaticToken", "TokenProvider", "clean_id", "clean_stale_downloads"]
 
 log = logging.getLogger("acc_mcp.client")
 
@@ -197,17 +207,17 @@ class AccClient:
             raise InvalidInput("Refusing to send credentials to a host other than the configured ACC API host.")
         check_path(target.path)
         safe = method in _IDEMPOTENT if idempotent is None else idempotent
-        query = {k: _param(v) for k, v in (params or {}).items() if v is not None}
+        query = {k: query_value(v) for k, v in (params or {}).items() if v is not None}
         if len(url) + sum(len(str(k)) + len(str(v)) + 2 for k, v in query.items()) > MAX_URL_CHARS:
             raise InvalidInput("The request is too long for ACC (a filter or name of thousands of characters?).")
-        expected = _expected_shape(method, target.path)
+        expected = expected_shape(method, target.path)
         refreshed = False
         attempt = 0
         while True:
             attempt += 1
             left = deadline.remaining()
             if left < MIN_REQUEST_SECONDS:
-                raise _out_of_time(attempt - 1)  # nothing sent: certainly not applied
+                raise out_of_time(attempt - 1)  # nothing sent: certainly not applied
             token = await self.tokens.token()
             remember_secret(token)
             headers = {"Authorization": f"Bearer {token}"}
@@ -224,7 +234,7 @@ class AccClient:
             except (httpx2.TransportError, TimeoutError) as exc:
                 never_sent = isinstance(exc, httpx2.ConnectError | httpx2.ConnectTimeout | httpx2.PoolTimeout)
                 kind = "no answer in time" if isinstance(exc, TimeoutError) else type(exc).__name__
-                log.warning("%s %s failed: %s (attempt %d)", method, _loggable(url), kind, attempt)
+                log.warning("%s %s failed: %s (attempt %d)", method, loggable(url), kind, attempt)
                 wait = self._backoff(attempt)
                 if (safe or never_sent) and attempt < self.retry.attempts and self._fits(wait):
                     await self._pause(wait, "ACC did not answer")
@@ -234,7 +244,7 @@ class AccClient:
                         f"The write was sent to ACC but its answer was lost ({kind}): it may have been applied."
                     ) from None
                 if isinstance(exc, TimeoutError | httpx2.TimeoutException) and not self._fits(wait):
-                    raise _out_of_time(attempt) from None
+                    raise out_of_time(attempt) from None
                 raise UpstreamError(
                     f"Could not reach the ACC API ({kind}) after {attempt} attempt(s). Check the network and try again."
                 ) from None
@@ -243,7 +253,7 @@ class AccClient:
                     f"The request could not be built ({type(exc).__name__}): check the ids and filters."
                 ) from None
             status = response.status_code
-            log.info("%s %s -> %d in %.0f ms", method, _loggable(url), status, (time.perf_counter() - started) * 1000)
+            log.info("%s %s -> %d in %.0f ms", method, loggable(url), status, (time.perf_counter() - started) * 1000)
             if 300 <= status < 400:
                 # httpx2 does not follow redirects, and ACC's APIs do not send them: not a success.
                 raise UpstreamError(
@@ -251,12 +261,12 @@ class AccClient:
                     "This is an upstream problem: try again later." + ("" if safe else " ACC did not accept the write.")
                 )
             if 200 <= status < 300:
-                body, problem = _parse(response, method, expected, write=not safe)
+                body, problem = parse_body(response, method, expected, write=not safe)
                 if problem is None:
                     return body
                 wait = self._backoff(attempt)
                 if safe and attempt < self.retry.attempts and self._fits(wait):
-                    log.warning("%s %s: %s (attempt %d)", method, _loggable(url), problem, attempt)
+                    log.warning("%s %s: %s (attempt %d)", method, loggable(url), problem, attempt)
                     await self._pause(wait, "ACC sent a malformed answer")
                     continue
                 if not safe:
@@ -270,7 +280,7 @@ class AccClient:
                 attempt -= 1
                 continue
             if status == 429 or (status >= 500 and safe):
-                wait_for = _retry_after(response)
+                wait_for = retry_after(response)
                 delay = self._backoff(attempt) if wait_for is None else wait_for + random.uniform(0, 0.1 * wait_for)
                 capped = wait_for is None or wait_for <= self.retry.max_retry_after
                 if attempt < self.retry.attempts and capped and self._fits(delay):
@@ -279,14 +289,14 @@ class AccClient:
                     continue
                 if status == 429:
                     raise RateLimited(
-                        f"ACC rate limit reached (429) after {attempt} attempt(s); try again in {_when(wait_for)}.",
+                        f"ACC rate limit reached (429) after {attempt} attempt(s); try again in {when_text(wait_for)}.",
                         retry_after=wait_for if wait_for is not None and math.isfinite(wait_for) else None,
                     )
             if status >= 500 and not safe:
                 raise AmbiguousWrite(
                     f"ACC answered the write with a server error ({status}): it may have been applied."
                 )
-            raise _error(response, attempt, token)
+            raise error_for(response, attempt, token)
 
     async def get(self, url: str, params: dict[str, Any] | None = None) -> Any:
         return await self.request("GET", url, params=params)
@@ -300,7 +310,7 @@ class AccClient:
         check_file_host(url, self.settings)
         left = deadline.remaining()
         if left < MIN_REQUEST_SECONDS:
-            raise _out_of_time(0)
+            raise out_of_time(0)
         try:
             with anyio.fail_after(min(left, self.settings.timeout * 2)):
                 async with self._http.stream("GET", url) as response:
@@ -308,7 +318,7 @@ class AccClient:
                         raise UpstreamError(
                             f"Downloading the file failed ({response.status_code}); the link may have expired."
                         )
-                    declared = _int(response.headers.get("content-length"))
+                    declared = as_int(response.headers.get("content-length"))
                     if declared > max_bytes:
                         raise InvalidInput(f"The file is {declared:,} bytes, over the {max_bytes:,}-byte limit.")
                     chunks: list[bytes] = []
@@ -320,7 +330,7 @@ class AccClient:
                         chunks.append(chunk)
                     return b"".join(chunks), response.headers.get("content-type", "application/octet-stream")
         except TimeoutError:
-            raise _out_of_time(1) from None
+            raise out_of_time(1) from None
         except httpx2.TransportError as exc:
             raise UpstreamError(f"Downloading the file failed ({type(exc).__name__}).") from None
 
@@ -367,8 +377,8 @@ class AccClient:
                 out.flush()
                 os.fsync(out.fileno())
             for wanted in (declared, expected_size):
-                if wanted is not None and _int(wanted) != size:
-                    raise UpstreamError(f"Download incomplete: got {size:,} of {_int(wanted):,} bytes.")
+                if wanted is not None and as_int(wanted) != size:
+                    raise UpstreamError(f"Download incomplete: got {size:,} of {as_int(wanted):,} bytes.")
             os.replace(tmp, dest)
             return size
         except httpx2.TransportError as exc:
@@ -378,192 +388,3 @@ class AccClient:
 
     def _backoff(self, attempt: int) -> float:
         return random.uniform(0, min(self.retry.cap, self.retry.backoff * 2 ** (attempt - 1)))
-
-
-PART = ".part"
-MIN_REQUEST_SECONDS = 0.05
-"""Less time than this left in the call: do not start another request."""
-MAX_URL_CHARS = 8000
-"""Servers refuse longer request lines (and httpx2 refuses to build some)."""
-
-
-def clean_stale_downloads(folder: Path) -> int:
-    """Remove temporaries (`.name.<pid>.xxxx.part`) of downloads whose process is gone; returns how many."""
-    removed = 0
-    try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return 0
-    for entry in entries:
-        if not (entry.name.startswith(".") and entry.name.endswith(PART)):
-            continue
-        pid_text = entry.name[: -len(PART)].rsplit(".", 2)[-2] if entry.name.count(".") >= 3 else ""
-        if pid_text.isdigit() and _alive(int(pid_text)) and int(pid_text) != os.getpid():
-            continue  # another live process is writing it
-        if pid_text.isdigit() and int(pid_text) == os.getpid():
-            continue  # ours, in progress
-        try:
-            entry.unlink()
-            removed += 1
-        except OSError:
-            pass
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
-def _int(value: Any) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
-class Exploded(tuple[str, ...]):
-    """Values ACC reads as an exploded array, the key repeated (`?filter[statusId]=a&filter[statusId]=b`: Assets,
-    Forms); any other list is sent comma-separated."""
-
-
-def _param(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Exploded):
-        return [str(v) for v in value]
-    if isinstance(value, list | tuple):
-        return ",".join(str(v) for v in value)
-    return value
-
-
-# --- the documented shape of an answer ------------------------------------------------------------
-
-_PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
-    (e.method, re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(e.path)) + "$"), e.paging) for e in ENDPOINTS
-]
-
-
-def _expected_shape(method: str, path: str) -> type | tuple[type, ...]:
-    """What a 2xx body of this endpoint is: a JSON array (hq v1 lists), an object (paged lists), or either."""
-    path = path.replace("/hq/v1/regions/eu/", "/hq/v1/")
-    for m, pattern, paging in _PATTERNS:
-        if m == method and pattern.match(path):
-            if paging == "array":
-                return list
-            if paging != "none":
-                return dict
-            break
-    return (dict, list)
-
-
-def _parse(
-    response: httpx2.Response, method: str, expected: type | tuple[type, ...], *, write: bool
-) -> tuple[Any, str | None]:
-    """(body, None), or (None, what is wrong with it) when a 2xx is not of the documented shape."""
-    if not response.content or not response.content.strip():
-        if method == "DELETE" or (response.status_code == 204 and not write and method != "GET"):
-            return None, None
-        return None, "an empty body"
-    try:
-        body = response.json()
-    except ValueError:
-        return None, "a body that is not JSON"
-    if not isinstance(body, expected):
-        return None, f"a JSON {_kind(body)}"
-    if write and method == "POST" and not (isinstance(body, dict) and body.get("id")):
-        return None, "no id for what it created"
-    return body, None
-
-
-def _kind(body: Any) -> str:
-    if body is None:
-        return "null"
-    if isinstance(body, list):
-        return "array" if body else "empty array"
-    return {str: "string", bool: "boolean", int: "number", float: "number", dict: "object"}.get(type(body), "value")
-
-
-def _retry_after(response: httpx2.Response) -> float | None:
-    """Seconds ACC asks to wait: a number (`inf` and huge ones included), or an HTTP date; None if absent."""
-    raw = (response.headers.get("retry-after") or "").strip()
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(raw)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return None
-        if when.tzinfo is None:
-            return None
-        value = when.timestamp() - time.time()
-    if math.isnan(value):
-        return None
-    return max(0.0, value)
-
-
-def _when(wait: float | None) -> str:
-    if wait is None:
-        return "a minute"
-    if not math.isfinite(wait) or wait > 86400:
-        return "a while (ACC did not say when; try again later)"
-    return f"{max(1, math.ceil(wait))} s"
-
-
-def _out_of_time(attempts: int) -> DeadlineExceeded:
-    budget = deadline.current()
-    limit = f" of {budget.seconds:g} s" if budget else ""
-    return DeadlineExceeded(
-        f"ACC did not answer within this call's time limit{limit} (ACC_CALL_TIMEOUT) after {attempts} attempt(s). "
-        "Try again in a minute, or ask for less (a smaller limit, a narrower filter)."
-    )
-
-
-def _loggable(url: str) -> str:
-    """Scheme, host and path only: query strings of signed URLs carry credentials."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
-
-
-def _reason(response: httpx2.Response, token: str | None = None) -> str | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    if isinstance(body, dict):
-        errors = body.get("errors")
-        first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else body
-        for key in ("developerMessage", "detail", "message", "title", "error_description"):
-            value = first.get(key)
-            if isinstance(value, str) and value.strip():
-                return scrub(value, secrets=[token])
-    return None
-
-
-def _error(response: httpx2.Response, attempts: int, token: str | None = None) -> ApiError:
-    status = response.status_code
-    reason = _reason(response, token)
-    if status == 401:
-        return AuthError(
-            "ACC rejected the access token (401): it is missing, expired or revoked. Sign in again "
-            "(`acc-mcp login`, or set a fresh APS_ACCESS_TOKEN) and retry."
-        )
-    if status == 403:
-        return Forbidden(
-            "Not permitted (403): the signed-in user lacks access to this project or feature in ACC, or the "
-            "token lacks a required scope. Ask a project admin for access." + (f" ACC said: {reason}" if reason else "")
-        )
-    if status == 404:
-        return NotFound("Not found (404): no such item, or the signed-in user cannot see it.", reason=reason)
-    if status >= 500:
-        return UpstreamError(
-            f"The ACC API had a server error ({status}) after {attempts} attempt(s). Try again shortly.", status=status
-        )
-    return BadRequest(f"ACC rejected the request ({status})" + (f": {reason}" if reason else "."), status=status)
