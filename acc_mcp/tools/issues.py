@@ -7,9 +7,11 @@ from typing import Any, Literal
 from ..render import due, short_day, when
 from ..views import F, Record, View, ViewContext, name_of
 from .base import Param
+from .counts import due_week
 from .listing import PERSON, Quoted, range_param
 from .lookups import ISSUE_TYPE, ISSUE_TYPES, PEOPLE
 from .lookups import PERSON as PERSON_ID
+from .overdue import OverdueRule
 from .refs import Finder, Ref, via_ref
 from .spec import GetSpec, ListSpec, tools
 
@@ -19,6 +21,8 @@ Status = Literal[
 Sort = Literal["displayId", "dueDate", "-dueDate", "-createdAt", "-updatedAt"]
 NOT_FOUND = "Call list_projects for the project id, or list_issues for issue numbers."
 DONE = ("closed", "completed")
+OPEN = ("open", "pending", "in_progress", "in_review", "not_approved", "in_dispute")
+"""Statuses in which an issue can be overdue (not a draft, not done)."""
 """Statuses for which a due date no longer matters in a list line."""
 
 
@@ -81,9 +85,9 @@ TOOLS = tools(
         view=ISSUE,
         noun="issues",
         params=[
-            Param("status", list[Status] | None, "Any of these.", None, to="filter[status]"),
+            Param("status", list[Status] | None, "Any of these; 'open' is one status.", None, to="filter[status]"),
             Param("assignee", str | None, PERSON, None, to="filter[assignedTo]", via=PERSON_ID),
-            Param("type", str | None, "Type or subtype.", None, to="*", via=ISSUE_TYPE),
+            Param("type", str | None, "Type or subtype, part of name.", None, to="*", via=ISSUE_TYPE),
             Param("search", str | None, "Title or number.", None, to="filter[search]"),
             range_param("due", "filter[dueDate]"),
             range_param("created", "filter[createdAt]"),
@@ -93,6 +97,9 @@ TOOLS = tools(
         names=(PEOPLE, ISSUE_TYPES),
         maximum=200,
         not_found=NOT_FOUND,
+        fan_out=True,
+        group_keys={"assignee": None, "status": None, "type": None, "due_week": due_week("dueDate")},
+        overdue=OverdueRule("filter[dueDate]", "filter[status]", OPEN),
     ),
     GetSpec(
         name="get_issue",

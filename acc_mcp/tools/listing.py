@@ -19,6 +19,7 @@ from ..paging import Call, Paging, collect, decode_cursor, encode_cursor, finger
 from ..render import compact, plain, render_list, render_record, structured_size
 from ..views import View, ViewContext, flatten
 from .base import Param, ToolOutput, Via
+from .counts import plural
 from .refs import remember_ids
 from .runtime import Runtime, Scope
 
@@ -125,9 +126,10 @@ async def run_list(
     total = got.total
     if total is None and not seen and got.tail is None:
         total = len(rows)  # the whole list is in hand
-    header = f"{total} {noun} in all." if total is not None else f"{noun.capitalize()}:"
+    today = rt.today()
+    header = f"{plural(total, noun)} in all, as of {today}." if total is not None else f"{noun.capitalize()}:"
     if not rows:
-        header = f"No {noun} found." if not seen else f"No more {noun}."
+        header = f"No {noun} found (as of {today})." if not seen else f"No more {noun}."
 
     def cursor_for(shown: int) -> str | None:
         resume = got.resume_at(shown)

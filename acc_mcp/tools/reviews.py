@@ -150,6 +150,8 @@ TOOLS = tools(
         fixed={"sort": "createdAt desc"},
         group="status",
         not_found=NOT_FOUND,
+        fan_out=True,
+        group_keys={"status": None, "next": None},
     ),
     ToolSpec(
         name="get_review_progress",
