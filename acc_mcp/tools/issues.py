@@ -8,9 +8,8 @@ from ..render import due, short_day, when
 from ..views import F, Record, View, ViewContext, name_of
 from .base import Param
 from .counts import due_week
-from .listing import PERSON, Quoted, range_param
-from .lookups import ISSUE_TYPE, ISSUE_TYPES, PEOPLE
-from .lookups import PERSON as PERSON_ID
+from .listing import Quoted, range_param
+from .lookups import ASSIGNEE, ISSUE_TYPE, ISSUE_TYPES, PEOPLE
 from .overdue import OverdueRule
 from .refs import Finder, Ref, via_ref
 from .spec import GetSpec, ListSpec, tools
@@ -86,7 +85,7 @@ TOOLS = tools(
         noun="issues",
         params=[
             Param("status", list[Status] | None, "Any of these; 'open' is one status.", None, to="filter[status]"),
-            Param("assignee", str | None, PERSON, None, to="filter[assignedTo]", via=PERSON_ID),
+            Param("assignee", str | None, "Person, company or role.", None, to="filter[assignedTo]", via=ASSIGNEE),
             Param("type", str | None, "Type or subtype, part of name.", None, to="*", via=ISSUE_TYPE),
             Param("search", str | None, "Title or number.", None, to="filter[search]"),
             range_param("due", "filter[dueDate]"),

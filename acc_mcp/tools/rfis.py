@@ -9,7 +9,7 @@ from ..views import F, Record, View, ViewContext, name_of
 from .base import Param, Via
 from .counts import due_week
 from .listing import Quoted, range_param
-from .lookups import PEOPLE, PERSON_LIST
+from .lookups import ASSIGNEE_LIST, PEOPLE
 from .overdue import OverdueRule
 from .refs import Finder, Ref
 from .runtime import Runtime, Scope
@@ -90,7 +90,12 @@ TOOLS = tools(
             Param("search", str | None, "Title, question or answer text.", None, to="search"),
             Param("status", list[Status] | None, "Any of these.", None, to="filter.status", via=Via(_one_or_many)),
             Param(
-                "assignee", str | None, "Ball in court: name or email.", None, to="filter.assignedTo", via=PERSON_LIST
+                "assignee",
+                str | None,
+                "Ball in court: person, company, role.",
+                None,
+                to="filter.assignedTo",
+                via=ASSIGNEE_LIST,
             ),
             Param(
                 "priority", Literal["Low", "Normal", "High"] | None, "Only this priority.", None, to="filter.priority"
