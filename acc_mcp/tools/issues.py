@@ -6,12 +6,13 @@ from typing import Any, Literal
 
 from ..render import due, short_day, when
 from ..views import F, Record, View, ViewContext, name_of
-from .base import Param
+from .base import Param, Via
 from .counts import due_week
 from .listing import Quoted, range_param
 from .lookups import ASSIGNEE, ISSUE_TYPE, ISSUE_TYPES, PEOPLE
 from .overdue import OverdueRule
 from .refs import Finder, Ref, via_ref
+from .runtime import Runtime, Scope
 from .spec import GetSpec, ListSpec, tools
 
 Status = Literal[
@@ -68,6 +69,15 @@ ISSUE_REF = Ref(
     number=Finder("issues.issues.list", "displayId", lambda n: {"filter[displayId]": n}, scan=1, full=True),
 )
 
+
+async def _search(_rt: Runtime, _scope: Scope, _name: str, value: Any) -> dict[str, str]:
+    """`#42` finds issue 42 by number (ACC's text search would also match "#42" in titles, or nothing);
+    anything else is ACC's title/number text search, as before."""
+    text = str(value).strip()
+    number = text.removeprefix("#").strip()
+    return {"filter[displayId]": number} if text.startswith("#") and number.isdigit() else {"filter[search]": value}
+
+
 COMMENT = View(
     F("date", lambda c, ctx: short_day(c.get("createdAt"), ctx.today), "bare"),
     F("by", name_of("createdBy"), "joined"),
@@ -87,7 +97,7 @@ TOOLS = tools(
             Param("status", list[Status] | None, "Any of these; 'open' is one status.", None, to="filter[status]"),
             Param("assignee", str | None, "Person, company or role.", None, to="filter[assignedTo]", via=ASSIGNEE),
             Param("type", str | None, "Type or subtype, part of name.", None, to="*", via=ISSUE_TYPE),
-            Param("search", str | None, "Title or number.", None, to="filter[search]"),
+            Param("search", str | None, "Title or number.", None, to="*", via=Via(_search)),
             range_param("due", "filter[dueDate]"),
             range_param("created", "filter[createdAt]"),
             Param("sort", Sort | None, "Default -updatedAt; '-' descending.", None, to="sortBy"),
