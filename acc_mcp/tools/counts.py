@@ -72,9 +72,10 @@ async def run_counts(
     getter: Getter | None,
     today: date,
     failed: Sequence[str] = (),
-    cap: int = CAP,
+    cap: int | None = None,
 ) -> ToolOutput:
     """A count table of every item of every source by `key`, with the cap and any unread project stated."""
+    cap = cap or CAP
     counts: Counter[str] = Counter()
     capped: list[str] = []
     errors = list(failed)
