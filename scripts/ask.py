@@ -6,6 +6,7 @@ For trying tools the way a model would (the "play the model" check): prints the 
 from __future__ import annotations
 
 import json
+import signal
 import sys
 
 import anyio
@@ -26,4 +27,5 @@ async def main(tool: str, raw: str) -> int:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` is fine
     sys.exit(anyio.run(main, sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "{}"))

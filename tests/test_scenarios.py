@@ -32,7 +32,7 @@ SCENARIOS: list[tuple[str, list[Call], list[str]]] = [
     (
         "Which project has the most overdue issues?",
         [("list_issues", {"overdue": True, "group_by": "project"})],
-        ["in 4 projects", "Riverside Tower: 148"],
+        ["524 issues in 5 projects", "Riverside Tower: 148"],
     ),
     (
         "Open safety issues at the hospital?",
@@ -77,12 +77,12 @@ SCENARIOS: list[tuple[str, list[Call], list[str]]] = [
     (
         "Any RFI about curtain walls, anywhere?",
         [("search_rfis", {"search": "curtain wall"})],
-        ["51 RFIs in 4 projects", "St. Mary's Hospital Expansion 17", "Curtain wall anchor spacing"],
+        ["63 RFIs in 5 projects", "St. Mary's Hospital Expansion 17", "Curtain wall anchor spacing"],
     ),
     (
         "Which project has the most open RFIs?",
         [("search_rfis", {"group_by": "project", "status": "open"})],
-        ["151 RFIs in 4 projects", "St. Mary's Hospital Expansion: 48"],
+        ["213 RFIs in 5 projects", "Pier 9 Mixed-Use: 62"],
     ),
     (
         "Whose court is the ball in for overdue RFIs at the hospital?",
@@ -107,7 +107,7 @@ SCENARIOS: list[tuple[str, list[Call], list[str]]] = [
     (
         "How many reviews are open in each project?",
         [("list_reviews", {"status": "open", "group_by": "project"})],
-        ["27 reviews in 4 projects", "Eastgate Logistics Center: 11"],
+        ["34 reviews in 5 projects", "Eastgate Logistics Center: 11"],
     ),
     (
         "Which Eastgate reviews are waiting, and on whom? (status in lower case)",
@@ -130,7 +130,7 @@ SCENARIOS: list[tuple[str, list[Call], list[str]]] = [
     (
         "Latest photos across all jobs",
         [("search_photos", {"limit": 2})],
-        ["photos in 4 projects", "Eastgate Logistics Center:", "Oakridge Middle School:"],
+        ["10 photos in 5 projects", "Eastgate Logistics Center:", "Oakridge Middle School:"],
     ),
     (
         "Who takes the most photos at the school?",

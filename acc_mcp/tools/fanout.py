@@ -18,7 +18,7 @@ from typing import Any
 
 import anyio
 
-from ..errors import AccError
+from ..errors import AccError, InvalidInput
 from ..paging import Call, Paging, collect
 from ..render import Row, compact, plain, render_list
 from ..views import View, ViewContext
@@ -29,6 +29,8 @@ from .runtime import Runtime
 
 PROJECTS = Param("project", list[str] | None, "Names or ids; omit for all.", None)
 ALL = {"", "all", "*", "any", "every"}
+CLOSED = {"archived", "inactive", "suspended", "deleted"}
+"""Project statuses left out of "all" (pending and active projects are read)."""
 CONCURRENCY = 4
 """Projects read at once: each may fetch up to 4 pages at a time, so at most 16 requests in flight."""
 
@@ -47,12 +49,12 @@ def single(value: Any) -> str | None:
 
 
 async def projects(rt: Runtime, value: Any) -> list[tuple[str, str]]:
-    """(id, name) of each project asked for: all active projects of the account when none are named."""
+    """(id, name) of each project asked for: all the account's projects not archived when none are named."""
     values = [value] if isinstance(value, str) else list(value or [])
     listed = await rt.projects()
     by_id = {str(p["id"]): str(p.get("name") or p["id"]) for p in listed}
     if not values or any(str(v).strip().lower() in ALL for v in values):
-        active = [p for p in listed if str(p.get("status") or "active").lower() == "active"] or listed
+        active = [p for p in listed if str(p.get("status") or "active").lower() not in CLOSED] or listed
         return [(str(p["id"]), str(p.get("name") or p["id"])) for p in active]
     out: dict[str, str] = {}
     for v in values:
@@ -78,17 +80,22 @@ async def gather(
     limiter = anyio.CapacityLimiter(CONCURRENCY)
     results: dict[str, Any] = {}
     failed: list[str] = []
+    refused: list[InvalidInput] = []
 
     async def one(pid: str, name: str) -> None:
         async with limiter:
             try:
                 results[name] = await read(pid, name)
+            except InvalidInput as exc:
+                refused.append(exc)  # e.g. the person is not on that project: nothing of theirs there
             except AccError as exc:
                 failed.append(f"{name}: {exc}")
 
     async with anyio.create_task_group() as tg:
         for pid, name in items:
             tg.start_soon(one, pid, name)
+    if not results and refused:
+        raise refused[0]
     if failed and not results:
         raise AccError(f"No project could be read. {failed[0]}")
     return results, failed

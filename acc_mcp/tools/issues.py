@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from ..render import due, short_day, when
 from ..views import F, Record, View, ViewContext, name_of
@@ -16,7 +16,16 @@ from .runtime import Runtime, Scope
 from .spec import GetSpec, ListSpec, tools
 
 Status = Literal[
-    "draft", "open", "pending", "in_progress", "in_review", "completed", "not_approved", "in_dispute", "closed"
+    "draft",
+    "open",
+    "pending",
+    "in_progress",
+    "in_review",
+    "completed",
+    "not_approved",
+    "in_dispute",
+    "closed",
+    "not_closed",
 ]
 Sort = Literal["displayId", "dueDate", "-dueDate", "-createdAt", "-updatedAt"]
 NOT_FOUND = "Call list_projects for the project id, or list_issues for issue numbers."
@@ -70,6 +79,12 @@ ISSUE_REF = Ref(
 )
 
 
+async def _status(_rt: Runtime, _scope: Scope, _name: str, value: Any) -> list[str]:
+    """The statuses asked for, `not_closed` read as every status but closed."""
+    every = [s for s in get_args(Status) if s not in ("closed", "not_closed")]
+    return list(dict.fromkeys(s for v in value for s in (every if v == "not_closed" else [v])))
+
+
 async def _search(_rt: Runtime, _scope: Scope, _name: str, value: Any) -> dict[str, str]:
     """`#42` finds issue 42 by number (ACC's text search would also match "#42" in titles, or nothing);
     anything else is ACC's title/number text search, as before."""
@@ -94,7 +109,14 @@ TOOLS = tools(
         view=ISSUE,
         noun="issues",
         params=[
-            Param("status", list[Status] | None, "Any of these; 'open' is one status.", None, to="filter[status]"),
+            Param(
+                "status",
+                list[Status] | None,
+                "Any of these; 'open' is one status, not_closed all but closed.",
+                None,
+                to="filter[status]",
+                via=Via(_status),
+            ),
             Param("assignee", str | None, "Person, company or role.", None, to="filter[assignedTo]", via=ASSIGNEE),
             Param("type", str | None, "Type or subtype, part of name.", None, to="*", via=ISSUE_TYPE),
             Param("search", str | None, "Title or number.", None, to="*", via=Via(_search)),
