@@ -11,6 +11,7 @@ from ..render import due, estimate_tokens, render_list, render_record, when
 from ..views import F, Record, View, ViewContext, name_of
 from .base import Param, ToolOutput, ToolSpec
 from .listing import NAME, PROJECT, Quoted
+from .overdue import OverdueRule
 from .refs import Finder, Ref, resolve
 from .runtime import Runtime
 from .spec import ListSpec, tools
@@ -26,7 +27,8 @@ def next_by(r: Record) -> list[str]:
     if claimed:
         return claimed
     cands = nxt.get("candidates") or {}
-    return [c.get("name") for kind in ("users", "roles", "companies") for c in cands.get(kind) or [] if c.get("name")]
+    mark = {"users": "", "roles": " (role)", "companies": ""}  # a role reads as a role, not as a person
+    return [f"{c['name']}{mark[kind]}" for kind in mark for c in cands.get(kind) or [] if c.get("name")]
 
 
 def _open(r: Record) -> bool:
@@ -152,6 +154,7 @@ TOOLS = tools(
         not_found=NOT_FOUND,
         fan_out=True,
         group_keys={"status": None, "next": None},
+        overdue=OverdueRule("filter[currentStepDueDate]", "filter[status]", ("OPEN",)),
     ),
     ToolSpec(
         name="get_review_progress",
