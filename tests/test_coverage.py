@@ -38,7 +38,7 @@ PENDING = set(
 
     forms.templates.list forms.forms.list
 
-    issues.me.get issues.attribute_definitions.list issues.attribute_mappings.list issues.root_causes.list
+    issues.attribute_definitions.list issues.attribute_mappings.list issues.root_causes.list
     issues.attachments.list
 
     reviews.workflows.get reviews.workflows.list reviews.versions.list reviews.approval_statuses.list

@@ -148,6 +148,21 @@ SCENARIOS: list[tuple[str, list[Call], list[str]]] = [
         ["in 2 projects", "St. Mary's Hospital Expansion: 65", "Oakridge Middle School: 95"],
     ),
     (
+        "What's assigned to me, by project?",
+        [("list_issues", {"assignee": "me", "group_by": "project"})],
+        ["15 issues in 5 projects", "Eastgate Logistics Center: 6"],
+    ),
+    (
+        "Which reviews are overdue, and who is holding them up?",
+        [("list_reviews", {"overdue": True, "group_by": "next"})],
+        ["12 reviews in 5 projects", "James Smith: 3", "Victor Reyes: 3"],
+    ),
+    (
+        "Everything not closed at the school, by status",
+        [("list_issues", {"project": "school", "status": "not_closed", "group_by": "status"})],
+        ["156 issues", "open: 70"],
+    ),
+    (
         "A single status where a list is expected, in capitals",
         [("list_issues", {"project": "hospital", "status": "OPEN", "limit": 3})],
         ["39 issues", TODAY],
@@ -170,6 +185,14 @@ async def test_scenario(sandbox_app: Starlette, question: str, calls: list[Call]
     answer = "\n".join(texts)
     for fact in facts:
         assert fact in answer, f"{question}: {fact!r} not in\n{answer[:1500]}"
+
+
+async def test_latest_comment_on_an_issue(sandbox_app: Starlette) -> None:
+    """The comment tool is in the `issues` toolset (not default): with it on, one call answers."""
+    async with Client(demo_server({"toolsets": "default,issues"}, app=sandbox_app)) as client:
+        result = await client.call_tool("list_issue_comments", {"project": "hospital", "issue": "#42", "limit": 1})
+    text = "\n".join(getattr(b, "text", "") for b in result.content)
+    assert not result.is_error and "2 comments" in text and "Oct 18 by Chloe Dubois" in text
 
 
 def test_there_are_enough_scenarios() -> None:
