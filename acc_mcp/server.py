@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date
@@ -14,7 +15,7 @@ import httpx2
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import CallToolResult, InputRequiredResult
+from mcp.types import CallToolResult, InputRequiredResult, TextContent
 from mcp.types import Tool as MCPTool
 
 from . import __version__
@@ -51,7 +52,24 @@ class AccServer(MCPServer[Runtime]):
                 f"{name} is in the {hidden.toolset!r} toolset, which is not on; "
                 f"set ACC_TOOLSETS=default,{hidden.toolset} (or all) and restart the server."
             )
-        return await super().call_tool(name, arguments, context)
+        try:
+            result = await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            raise ToolError(self._point(str(exc))) from None
+        if isinstance(result, CallToolResult):
+            for block in result.content:
+                if isinstance(block, TextContent):
+                    block.text = self._point(block.text)
+        return result
+
+    def _point(self, text: str) -> str:
+        """`text`, plus where each tool it names but this server does not show lives: hints name only tools
+        the model can call, or say how to get them."""
+        hidden = [s for s in ALL_TOOLS if s.name not in self.specs and re.search(rf"\b{s.name}\b", text)]
+        notes = [
+            f"{s.name} is in the {s.toolset!r} toolset, off here (ACC_TOOLSETS=default,{s.toolset})." for s in hidden
+        ]
+        return " ".join([text, *notes]) if notes else text
 
     async def list_tools(self) -> list[MCPTool]:
         tools = await super().list_tools()

@@ -186,3 +186,12 @@ async def test_a_tool_of_a_toolset_that_is_off_says_which(sandbox_app: Starlette
     async with Client(demo_server(app=sandbox_app)) as client:
         result = await client.call_tool("list_issue_comments", {"project": "hospital", "issue": 1})
     assert result.is_error and "'issues' toolset" in text(result) and "ACC_TOOLSETS" in text(result)
+
+
+def test_hints_to_a_hidden_tool_say_how_to_get_it(sandbox_app: Starlette) -> None:
+    server = demo_server(app=sandbox_app)
+    shown = server._point("Call list_data_connector_requests for request ids.")
+    assert "'data_connector' toolset, off here (ACC_TOOLSETS=default,data_connector)" in shown
+    assert server._point("Call list_issues for numbers.") == "Call list_issues for numbers."
+    everything = demo_server({"toolsets": "all"}, app=sandbox_app)
+    assert everything._point("Call list_data_connector_requests.") == "Call list_data_connector_requests."
