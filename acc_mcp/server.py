@@ -65,7 +65,8 @@ class AccServer(MCPServer[Runtime]):
     def _point(self, text: str) -> str:
         """`text`, plus where each tool it names but this server does not show lives: hints name only tools
         the model can call, or say how to get them."""
-        hidden = [s for s in ALL_TOOLS if s.name not in self.specs and re.search(rf"\b{s.name}\b", text)]
+        shown = self.specs.keys() | {s.name for s in select(self.acc_settings.toolsets)}
+        hidden = [s for s in ALL_TOOLS if s.name not in shown and re.search(rf"\b{s.name}\b", text)]
         notes = [
             f"{s.name} is in the {s.toolset!r} toolset, off here (ACC_TOOLSETS=default,{s.toolset})." for s in hidden
         ]

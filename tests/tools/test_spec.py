@@ -64,11 +64,14 @@ SCENARIOS: dict[str, list[Step]] = {
     "list_projects": [("list_projects", {"status": "active"})],
     "get_project": [("get_project", H)],
     "list_project_users": [("list_project_users", {**H, "name": "chen"})],
-    "list_issues": [("list_issues", {**H, "assignee": "Zara Olsen", "type": "Safety"})],
+    "list_issues": [
+        ("list_issues", {**H, "assignee": "Zara Olsen", "type": "Safety"}),
+        ("list_issues", {**H, "assignee": "me"}),
+    ],
     "get_issue": [("get_issue", {**H, "issue": 42}), ("get_issue", lambda prev: {**H, "issue": prev["id"]})],
     "list_issue_comments": [("list_issue_comments", {**H, "issue": "#42"})],
     "list_locations": [("list_locations", {**H, "limit": 5})],
-    "search_rfis": [("search_rfis", {**H, "assignee": "Zara Olsen"})],
+    "search_rfis": [("search_rfis", {**H, "assignee": "Zara Olsen"}), ("search_rfis", {**H, "assignee": "me"})],
     "get_rfi": [("get_rfi", {**H, "rfi": "RFI 012"})],
     "list_reviews": [("list_reviews", H)],
     "get_review_progress": [
