@@ -195,3 +195,11 @@ def test_hints_to_a_hidden_tool_say_how_to_get_it(sandbox_app: Starlette) -> Non
     assert server._point("Call list_issues for numbers.") == "Call list_issues for numbers."
     everything = demo_server({"toolsets": "all"}, app=sandbox_app)
     assert everything._point("Call list_data_connector_requests.") == "Call list_data_connector_requests."
+
+
+async def test_the_demo_uses_its_own_date_for_a_data_connector_request(sandbox_app: Starlette) -> None:
+    async with Client(demo_server(app=sandbox_app)) as client:
+        result = await client.call_tool(
+            "create_data_connector_request", {"description": "t", "service_groups": ["issues"]}
+        )
+    assert not result.is_error and "from: Nov 2" in text(result)
