@@ -123,6 +123,11 @@ SCENARIOS: list[tuple[str, list[Call], list[str]]] = [
         ["Review #25 Schematic Design Sign-off", "step 2 of 3", "Isaac Grant"],
     ),
     (
+        "Who is the roof framing review waiting on? (a role reads as a role)",
+        [("get_review_progress", {"project": "eastgate", "review": "roof framing"})],
+        ["UNCLAIMED · waiting on Victor Reyes, Zara Olsen, Structural Engineer (role)", "step 3 · Final Approval"],
+    ),
+    (
         "Latest site photos at the hospital",
         [("search_photos", {"project": "hospital", "limit": 5})],
         ["Crane pick – roof trusses", "Aisha Rahman"],

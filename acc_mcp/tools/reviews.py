@@ -63,9 +63,20 @@ SUMMARY = View(
 
 
 def _who(e: Record, _ctx: ViewContext) -> Any:
-    actor = (e.get("actionBy") or e.get("claimedBy") or {}).get("name")
+    return (e.get("actionBy") or {}).get("name")
+
+
+def _claimed(e: Record, _ctx: ViewContext) -> Any:
+    return None if e.get("actionBy") else (e.get("claimedBy") or {}).get("name")
+
+
+def _waiting(e: Record, _ctx: ViewContext) -> Any:
+    """Who could act on a step nobody has claimed or acted on (roles read as roles)."""
+    if e.get("actionBy") or e.get("claimedBy"):
+        return None
     cands = e.get("candidates") or {}
-    return actor or [c.get("name") for k in ("users", "roles", "companies") for c in cands.get(k) or []] or None
+    mark = {"users": "", "roles": " (role)", "companies": ""}
+    return [f"{c['name']}{mark[k]}" for k in mark for c in cands.get(k) or [] if c.get("name")] or None
 
 
 STEP = View(
@@ -73,6 +84,8 @@ STEP = View(
     F("name", "stepName", "bare"),
     F("status", role="bare"),
     F("by", _who),
+    F("claimed by", _claimed),
+    F("waiting on", _waiting),
     F("done", lambda e, _: (e.get("endTime") or "")[:10] or None),
     F("notes"),
 )
