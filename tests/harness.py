@@ -201,6 +201,8 @@ def sample_values(app: Starlette) -> dict[str, Any]:
         "review": "1",
         "description": "suite extract",
         "service_groups": ["issues"],
+        "company": app.state.world.companies[0]["name"],
+        "person": app.state.world.users[0]["name"],
     }
 
 
@@ -265,6 +267,7 @@ class Matrix:
     writes_repeated: int = 0
     problems: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    texts_leaking: int = 0
 
 
 async def fault_matrix(

@@ -13,6 +13,7 @@ from acc_mcp.paging import (
     Call,
     OffsetPaging,
     TokenPaging,
+    WholeList,
     collect,
     decode_cursor,
     encode_cursor,
@@ -28,11 +29,12 @@ class Upstream:
     """A fake list endpoint in one of the styles; records every request it sees."""
 
     def __init__(self, style: str, items: list[dict[str, Any]] = ITEMS, clamp: int | None = None) -> None:
-        self.style, self.items, self.clamp, self.calls = style, items, clamp, []
+        self.style, self.items, self.clamp = style, items, clamp
+        self.calls: list[Call] = []
 
     async def __call__(self, call: Call) -> Any:
         self.calls.append(call)
-        src = call.json if self.style in ("body", "token-body") else call.params
+        src: dict[str, Any] = (call.json or {}) if self.style in ("body", "token-body") else call.params
         limit = int(src["limit"])
         if self.clamp:
             limit = min(limit, self.clamp)
@@ -91,7 +93,9 @@ async def test_walk_every_item_exactly_once_with_resume(style: str, paging: Any)
 async def test_resume_mid_page(style: str, paging: Any) -> None:
     """A result cut by the budget after 3 of 7 items continues at the 4th."""
     got = await collect(Upstream(style), paging, Call("GET", "https://h/x"), want=7)
-    again = await collect(Upstream(style), paging, Call("GET", "https://h/x"), start=got.resume_at(3), want=2)
+    resume = got.resume_at(3)
+    assert resume is not None
+    again = await collect(Upstream(style), paging, Call("GET", "https://h/x"), start=resume, want=2)
     assert [i["id"] for i in again.items] == ["3", "4"]
 
 
@@ -216,3 +220,15 @@ async def test_concurrency_is_never_exceeded() -> None:
     gate = Gate(upstream, opens_at=1)
     got = await collect(gate, OffsetPaging(max_page=10), Call("GET", "https://h/x"), want=100, concurrency=3)
     assert gate.peak == 3 and len(got.items) == 100
+
+
+async def test_a_whole_list_is_one_request_as_it_is() -> None:
+    calls: list[Call] = []
+
+    async def fetch(call: Call) -> Any:
+        calls.append(call)
+        return {"pagination": {"limit": 25, "offset": 0, "totalResults": 23}, "data": ITEMS}
+
+    got = await collect(fetch, WholeList(results_key="data"), Call("GET", "/c", {"filter[isActive]": "true"}), want=10)
+    assert [c.params for c in calls] == [{"filter[isActive]": "true"}]  # no limit or offset: none are documented
+    assert got.items == ITEMS[:10] and got.total == 23 and got.resume_at(10) == (None, 10)

@@ -20,7 +20,7 @@ from acc_mcp.render import estimate_tokens
 pytestmark = pytest.mark.anyio
 
 Call = tuple[str, dict[str, Any]]
-TODAY = "as of 2026-11-02"
+TODAY = "2026-11-02"
 
 SCENARIOS: list[tuple[str, list[Call], list[str]]] = [
     ("Which projects are we running?", [("list_projects", {})], ["St. Mary's Hospital Expansion", "Riverside Tower"]),

@@ -112,6 +112,7 @@ async def run_list(
     names: Mapping[str, str] | None = None,
     maximum: int = 200,
     group: str | None = None,
+    as_of: bool = False,
 ) -> ToolOutput:
     """One budgeted page of a list, starting at the model's cursor; `names` maps ids to display names.
 
@@ -126,10 +127,11 @@ async def run_list(
     total = got.total
     if total is None and not seen and got.tail is None:
         total = len(rows)  # the whole list is in hand
-    today = rt.today()
-    header = f"{plural(total, noun)} in all, as of {today}." if total is not None else f"{noun.capitalize()}:"
+    header = f"{plural(total, noun)} in all." if total is not None else f"{noun.capitalize()}:"
     if not rows:
-        header = f"No {noun} found (as of {today})." if not seen else f"No more {noun}."
+        header = f"No {noun} found." if not seen else f"No more {noun}."
+    if as_of:  # a list that shows "overdue" says which day it judges against
+        header += f" Today is {rt.today()}."
 
     def cursor_for(shown: int) -> str | None:
         resume = got.resume_at(shown)

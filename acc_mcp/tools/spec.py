@@ -189,6 +189,7 @@ class ListSpec:
                 names=found,
                 maximum=self.maximum,
                 group=self.group,
+                as_of=self.overdue is not None,
             )
 
         return _tool(self, params, run, _calls(eps, self.params, self.names, None))
@@ -213,6 +214,8 @@ class GetSpec:
     full: bool = True
     """Offer `full=true`: every field of the record."""
     attach: Attach | None = None
+    also: Sequence[str] = ()
+    """Registry keys `attach` calls (an issue's comments), so the tool's endpoint list stays exact."""
     default: bool = False
     not_found: str = "Call list_projects for the project id."
 
@@ -247,7 +250,8 @@ class GetSpec:
             out.extra = extra
             return out
 
-        return _tool(self, params, run, _calls([ep], self.params, self.names, self.ref))
+        calls = _calls([ep], self.params, self.names, self.ref)
+        return _tool(self, params, run, list(dict.fromkeys([*calls, *self.also])))
 
 
 def _tool(spec: ListSpec | GetSpec, params: list[Param], run: Run, calls: list[str]) -> ToolSpec:

@@ -64,11 +64,18 @@ SCENARIOS: dict[str, list[Step]] = {
     "list_projects": [("list_projects", {"status": "active"})],
     "get_project": [("get_project", H)],
     "list_project_users": [("list_project_users", {**H, "name": "chen"})],
+    "list_companies": [("list_companies", {"trade": "steel"}), ("list_companies", H)],
+    "get_company": [("get_company", {"company": "Ironclad"}), ("get_company", lambda prev: {"company": prev["id"]})],
+    "list_account_users": [("list_account_users", {}), ("list_account_users", {"company": "voltaic"})],
+    "get_person": [("get_person", {**H, "person": "Wei Chen"}), ("get_person", lambda prev: {"person": prev["id"]})],
+    "list_business_units": [("list_business_units", {})],
+    "list_accounts": [("list_accounts", {})],
     "list_issues": [
-        ("list_issues", {**H, "assignee": "Zara Olsen", "type": "Safety"}),
+        ("list_issues", {**H, "assignee": "Zara Olsen", "type": "Safety", "location": "Level 3"}),
         ("list_issues", {**H, "assignee": "me"}),
     ],
-    "get_issue": [("get_issue", {**H, "issue": 42}), ("get_issue", lambda prev: {**H, "issue": prev["id"]})],
+    "get_issue": [("get_issue", {**H, "issue": 6}), ("get_issue", lambda prev: {**H, "issue": prev["id"]})],
+    "get_issue_settings": [("get_issue_settings", H)],
     "list_issue_comments": [("list_issue_comments", {**H, "issue": "#42"})],
     "list_locations": [("list_locations", {**H, "limit": 5})],
     "search_rfis": [("search_rfis", {**H, "assignee": "Zara Olsen"}), ("search_rfis", {**H, "assignee": "me"})],
@@ -84,6 +91,10 @@ SCENARIOS: dict[str, list[Step]] = {
         ("create_data_connector_request", {"description": "t", "service_groups": ["issues"], "projects": ["tower"]})
     ],
     "list_data_connector_requests": [("list_data_connector_requests", {})],
+    "list_forms": [("list_forms", {**H, "template": "safety", "status": ["submitted"], "date": "2026-09-01.."})],
+    "list_form_templates": [("list_form_templates", H)],
+    "list_assets": [("list_assets", {**H, "category": "Mechanical", "status": "installed", "search": "unit"})],
+    "get_asset_settings": [("get_asset_settings", H), ("get_asset_settings", {**H, "category": "VAV"})],
     "list_data_connector_jobs": [("list_data_connector_jobs", {}), ("list_data_connector_jobs", {"request": "week"})],
 }
 
