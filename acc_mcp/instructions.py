@@ -22,9 +22,9 @@ def instructions(specs: Sequence[ToolSpec], *, today: date | None = None, read_o
     off = [t for t in TOOLSETS if t not in on]
     fan = [s.name for s in specs if s.name in ("list_issues", "search_rfis", "list_reviews", "search_photos")]
     parts = [
-        "Autodesk Construction Cloud (ACC): projects and members, issues, RFIs, document reviews, photos, "
-        "locations, Data Connector extracts" + (" (read-only)." if read_only else "."),
-        "Names work where ids are asked: project='hospital', assignee='Wei Chen' (or a company or role), "
+        "Autodesk Construction Cloud (ACC): projects, companies and people, issues, RFIs, document reviews, "
+        "photos, locations, forms, assets, Data Connector extracts" + (" (read-only)." if read_only else "."),
+        "Names work where ids are asked: project='hospital', assignee='Wei Chen' (or a company, a role, 'me'), "
         "issue=42 or '#42', rfi='RFI 012', review by number or name.",
     ]
     if fan:
