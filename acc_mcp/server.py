@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date
@@ -13,30 +14,28 @@ from typing import Any, cast
 import httpx2
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
-from mcp.types import CallToolResult, InputRequiredResult
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import CallToolResult, InputRequiredResult, TextContent
 from mcp.types import Tool as MCPTool
 
 from . import __version__
 from .auth import make_provider
 from .client import AccClient, TokenProvider
 from .config import Settings
+from .instructions import instructions
 from .prompts import register_prompts
 from .safety import check_tool_arguments
-from .tools import ToolSpec, select
+from .tools import ALL_TOOLS, ToolSpec, select
 from .tools.base import as_function
 from .tools.runtime import Runtime
-
-INSTRUCTIONS = (
-    "Tools for Autodesk Construction Cloud. Projects can be named instead of quoted by id "
-    "(project='hospital'). Lists are paged: when a result ends with a cursor, call the tool again with it."
-)
 
 
 class AccServer(MCPServer[Runtime]):
     """An MCPServer that hides write tools in read-only mode and trims schemas for the tool list."""
 
-    def __init__(self, settings: Settings, specs: list[ToolSpec], **kwargs: Any) -> None:
-        super().__init__("acc-mcp", version=__version__, instructions=INSTRUCTIONS, **kwargs)
+    def __init__(self, settings: Settings, specs: list[ToolSpec], *, today: date | None = None, **kwargs: Any) -> None:
+        text = instructions(specs, today=today, read_only=settings.read_only)
+        super().__init__("acc-mcp", version=__version__, instructions=text, **kwargs)
         self.specs = {s.name: s for s in specs}
         self.acc_settings = settings  # read by http_app and the --host check (MCPServer.settings is the SDK's own)
         self.read_only = settings.read_only
@@ -47,7 +46,31 @@ class AccServer(MCPServer[Runtime]):
         # Unknown or invalid arguments: one short sentence naming the parameter, not a pydantic dump.
         if (tool := self._tool_manager.get_tool(name)) is not None:
             check_tool_arguments(name, tool.parameters, arguments, tool.fn_metadata.validate_arguments)
-        return await super().call_tool(name, arguments, context)
+        elif (hidden := next((s for s in ALL_TOOLS if s.name == name), None)) is not None:
+            # A tool of a toolset that is off: say which one, rather than "unknown tool".
+            raise ToolError(
+                f"{name} is in the {hidden.toolset!r} toolset, which is not on; "
+                f"set ACC_TOOLSETS=default,{hidden.toolset} (or all) and restart the server."
+            )
+        try:
+            result = await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            raise ToolError(self._point(str(exc))) from None
+        if isinstance(result, CallToolResult):
+            for block in result.content:
+                if isinstance(block, TextContent):
+                    block.text = self._point(block.text)
+        return result
+
+    def _point(self, text: str) -> str:
+        """`text`, plus where each tool it names but this server does not show lives: hints name only tools
+        the model can call, or say how to get them."""
+        shown = self.specs.keys() | {s.name for s in select(self.acc_settings.toolsets)}
+        hidden = [s for s in ALL_TOOLS if s.name not in shown and re.search(rf"\b{s.name}\b", text)]
+        notes = [
+            f"{s.name} is in the {s.toolset!r} toolset, off here (ACC_TOOLSETS=default,{s.toolset})." for s in hidden
+        ]
+        return " ".join([text, *notes]) if notes else text
 
     async def list_tools(self) -> list[MCPTool]:
         tools = await super().list_tools()
@@ -98,7 +121,8 @@ def build_server(
         async with AccClient(settings, provider, transport=transport) as client:
             yield Runtime(settings, client, today=today)
 
-    server = AccServer(settings, specs, lifespan=lifespan, log_level="WARNING")
+    fixed = today() if settings.demo else None  # the demo's dataset is dated around one fixed day
+    server = AccServer(settings, specs, today=fixed, lifespan=lifespan, log_level="WARNING")
     for spec in specs:
         server.add_tool(
             as_function(spec, _runtime),

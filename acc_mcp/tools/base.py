@@ -24,6 +24,7 @@ from ..auth.providers import request_token
 from ..deadline import tool_call
 from ..endpoints import endpoint
 from ..safety import tool_error_text
+from .forgive import forgiving
 from .runtime import one_call
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def as_function(spec: ToolSpec, runtime_of: Callable[[Context], Runtime]) -> Cal
 
     parameters = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)]
     for p in spec.params:
-        annotation = Annotated[p.type, Field(description=p.description)]  # type: ignore[name-defined]
+        annotation = Annotated[forgiving(p.type), Field(description=p.description)]  # type: ignore[valid-type]
         parameters.append(
             inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=p.default)
         )

@@ -169,7 +169,8 @@ async def create_request(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     if len(projects) > 50:
         raise InvalidInput(f"projects: at most 50 projects per request, got {len(projects)}. Split it in two.")
     project_ids = list(dict.fromkeys([await rt.project_id(p) for p in projects]))
-    body = build_request(args, project_ids, datetime.now(UTC))
+    now, day = datetime.now(UTC), rt.today()  # the demo's fixed day, not the real clock's
+    body = build_request(args, project_ids, now.replace(year=day.year, month=day.month, day=day.day))
     key = hashlib.sha256(json.dumps({k: v for k, v in body.items() if k != "effectiveFrom"}, sort_keys=True).encode())
     recent: Recent = rt.memo.setdefault("dc-writes", {})
     fingerprint, lister = key.hexdigest(), "list_data_connector_requests"

@@ -2,29 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from mcp.types import ContentBlock
 
 from ..errors import Forbidden, NotFound
 from ..render import due, short_day, when
 from ..views import F, Record, View, ViewContext, name_of
-from .base import Param
+from .base import Param, Via
+from .counts import due_week
 from .issue_settings import SETTINGS, VOCAB
-from .listing import PERSON, Quoted, range_param
+from .listing import Quoted, range_param
 from .locations import LOCATION
-from .lookups import ISSUE_TYPE, ISSUE_TYPES, PEOPLE, names
-from .lookups import PERSON as PERSON_ID
+from .lookups import ASSIGNEE, ISSUE_TYPE, ISSUE_TYPES, PEOPLE, names
+from .overdue import OverdueRule
 from .refs import Finder, Ref, via_ref
-from .runtime import Runtime
+from .runtime import Runtime, Scope
 from .spec import GetSpec, ListSpec, tools
 
 Status = Literal[
-    "draft", "open", "pending", "in_progress", "in_review", "completed", "not_approved", "in_dispute", "closed"
+    "draft",
+    "open",
+    "pending",
+    "in_progress",
+    "in_review",
+    "completed",
+    "not_approved",
+    "in_dispute",
+    "closed",
+    "not_closed",
 ]
 Sort = Literal["displayId", "dueDate", "-dueDate", "-createdAt", "-updatedAt"]
 NOT_FOUND = "Call list_projects for the project id, or list_issues for issue numbers."
 DONE = ("closed", "completed")
+OPEN = ("open", "pending", "in_progress", "in_review", "not_approved", "in_dispute")
+"""Statuses in which an issue can be overdue (not a draft, not done)."""
 """Statuses for which a due date no longer matters in a list line."""
 
 
@@ -77,6 +89,21 @@ ISSUE_REF = Ref(
     number=Finder("issues.issues.list", "displayId", lambda n: {"filter[displayId]": n}, scan=1, full=True),
 )
 
+
+async def _status(_rt: Runtime, _scope: Scope, _name: str, value: Any) -> list[str]:
+    """The statuses asked for, `not_closed` read as every status but closed."""
+    every = [s for s in get_args(Status) if s not in ("closed", "not_closed")]
+    return list(dict.fromkeys(s for v in value for s in (every if v == "not_closed" else [v])))
+
+
+async def _search(_rt: Runtime, _scope: Scope, _name: str, value: Any) -> dict[str, str]:
+    """`#42` finds issue 42 by number (ACC's text search would also match "#42" in titles, or nothing);
+    anything else is ACC's title/number text search, as before."""
+    text = str(value).strip()
+    number = text.removeprefix("#").strip()
+    return {"filter[displayId]": number} if text.startswith("#") and number.isdigit() else {"filter[search]": value}
+
+
 LATEST = 3
 """Comments shown with an issue: "what's the latest comment on #262" is then one call."""
 CLIP = 300
@@ -128,10 +155,17 @@ TOOLS = tools(
         view=ISSUE,
         noun="issues",
         params=[
-            Param("status", list[Status] | None, "Any of these.", None, to="filter[status]"),
-            Param("assignee", str | None, PERSON, None, to="filter[assignedTo]", via=PERSON_ID),
-            Param("type", str | None, "Type or subtype.", None, to="*", via=ISSUE_TYPE),
-            Param("search", str | None, "Title or number.", None, to="filter[search]"),
+            Param(
+                "status",
+                list[Status] | None,
+                "Any of these; 'open' is one status, not_closed all but closed.",
+                None,
+                to="filter[status]",
+                via=Via(_status),
+            ),
+            Param("assignee", str | None, "Person, company or role.", None, to="filter[assignedTo]", via=ASSIGNEE),
+            Param("type", str | None, "Type or subtype, part of name.", None, to="*", via=ISSUE_TYPE),
+            Param("search", str | None, "Title or number.", None, to="*", via=Via(_search)),
             Param(
                 "location",
                 str | None,
@@ -148,6 +182,9 @@ TOOLS = tools(
         names=(PEOPLE, ISSUE_TYPES),
         maximum=200,
         not_found=NOT_FOUND,
+        fan_out=True,
+        group_keys={"assignee": None, "status": None, "type": None, "due_week": due_week("dueDate")},
+        overdue=OverdueRule("filter[dueDate]", "filter[status]", OPEN),
     ),
     GetSpec(
         name="get_issue",

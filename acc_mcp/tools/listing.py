@@ -19,6 +19,7 @@ from ..paging import Call, Paging, collect, decode_cursor, encode_cursor, finger
 from ..render import compact, plain, render_list, render_record, structured_size
 from ..views import View, ViewContext, flatten
 from .base import Param, ToolOutput, Via
+from .counts import plural
 from .refs import remember_ids
 from .runtime import Runtime, Scope
 
@@ -111,6 +112,7 @@ async def run_list(
     names: Mapping[str, str] | None = None,
     maximum: int = 200,
     group: str | None = None,
+    as_of: bool = False,
 ) -> ToolOutput:
     """One budgeted page of a list, starting at the model's cursor; `names` maps ids to display names.
 
@@ -125,9 +127,11 @@ async def run_list(
     total = got.total
     if total is None and not seen and got.tail is None:
         total = len(rows)  # the whole list is in hand
-    header = f"{total} {noun} in all." if total is not None else f"{noun.capitalize()}:"
+    header = f"{plural(total, noun)} in all." if total is not None else f"{noun.capitalize()}:"
     if not rows:
         header = f"No {noun} found." if not seen else f"No more {noun}."
+    if as_of:  # a list that shows "overdue" says which day it judges against
+        header += f" Today is {rt.today()}."
 
     def cursor_for(shown: int) -> str | None:
         resume = got.resume_at(shown)

@@ -164,3 +164,45 @@ async def _issue_type(rt: Runtime, scope: Scope, _name: str, value: Any) -> dict
 
 ISSUE_TYPE = Via(_issue_type, ("issues.types.list",))
 """An issue type or subtype by name → `filter[issueTypeId]` or `filter[issueSubtypeId]` (a dict of both keys)."""
+
+
+async def assignee_id(rt: Runtime, scope: Scope, value: str) -> str:
+    """An assignee as lists show them: a person (name, email, id, or `me`), else a company or role by name."""
+    if value.strip().lower() in ("me", "myself", "i"):
+        return await my_id(rt, scope)
+    try:
+        return await person_id(rt, scope, value)
+    except InvalidInput as exc:
+        low = value.strip().lower()
+        known = {i: n.removesuffix(" (role)") for i, n in (await _people(rt, scope)).items()}
+        exact = list(dict.fromkeys(i for i, n in known.items() if n.lower() == low))
+        found = exact or list(dict.fromkeys(i for i, n in known.items() if low in n.lower()))
+        if len({known[i] for i in found}) == 1:
+            return found[0]
+        raise exc
+
+
+async def my_id(rt: Runtime, scope: Scope) -> str:
+    """The signed-in user's Autodesk id, as the issues service reports it for the project."""
+
+    async def load() -> str:
+        me = await rt.read(rt.call("issues.me.get", scope))
+        if not isinstance(me, dict) or not me.get("id"):
+            raise InvalidInput("assignee: ACC did not say who 'me' is; give a name or email.")
+        return str(me["id"])
+
+    return str(await rt.cached(f"me:{scope.project}", load))
+
+
+async def _assignee(rt: Runtime, scope: Scope, _name: str, value: Any) -> str:
+    return await assignee_id(rt, scope, str(value))
+
+
+async def _assignee_list(rt: Runtime, scope: Scope, _name: str, value: Any) -> list[str]:
+    return [await assignee_id(rt, scope, str(value))]
+
+
+ASSIGNEE = Via(_assignee, (*PEOPLE.calls, "issues.me.get"))
+"""A person, company or role by name (all are shown as assignees) → the id an assignee filter takes."""
+ASSIGNEE_LIST = Via(_assignee_list, (*PEOPLE.calls, "issues.me.get"))
+"""The same, as the one-item list a body filter takes."""

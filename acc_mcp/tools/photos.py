@@ -102,6 +102,8 @@ TOOLS = tools(
         names=(PEOPLE,),
         maximum=100,
         not_found=NOT_FOUND,
+        fan_out=True,
+        group_keys={"taken_by": lambda p, ctx: PHOTO(p, ctx).get("by")},
     ),
     GetSpec(
         name="get_photo",

@@ -13,6 +13,7 @@ from .base import Param, ToolOutput, ToolSpec
 from .documents import FILE_VERSION
 from .listing import NAME, PROJECT, Quoted
 from .lookups import PERSON
+from .overdue import OverdueRule
 from .refs import Finder, Ref, resolve, via_ref
 from .runtime import Runtime
 from .spec import GetSpec, ListSpec, tools
@@ -205,6 +206,9 @@ TOOLS = tools(
         fixed={"sort": "createdAt desc"},
         group="status",
         not_found=NOT_FOUND,
+        fan_out=True,
+        group_keys={"status": None, "next": None},
+        overdue=OverdueRule("filter[currentStepDueDate]", "filter[status]", ("OPEN",)),
     ),
     ToolSpec(
         name="get_review_progress",

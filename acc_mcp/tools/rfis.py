@@ -7,8 +7,10 @@ from typing import Any, Literal
 from ..render import due, short_day, when
 from ..views import F, Record, View, ViewContext, name_of
 from .base import Param, Via
-from .listing import PERSON, Quoted, range_param
-from .lookups import PEOPLE, PERSON_LIST
+from .counts import due_week
+from .listing import Quoted, range_param
+from .lookups import ASSIGNEE_LIST, PEOPLE
+from .overdue import OverdueRule
 from .refs import Finder, Ref
 from .runtime import Runtime, Scope
 from .spec import GetSpec, ListSpec, tools
@@ -113,7 +115,14 @@ TOOLS = tools(
         params=[
             Param("search", str | None, "Title, question or answer text.", None, to="search"),
             Param("status", list[Status] | None, "Any of these.", None, to="filter.status", via=Via(_one_or_many)),
-            Param("assignee", str | None, PERSON, None, to="filter.assignedTo", via=PERSON_LIST),
+            Param(
+                "assignee",
+                str | None,
+                "Ball in court: person, company, role.",
+                None,
+                to="filter.assignedTo",
+                via=ASSIGNEE_LIST,
+            ),
             Param(
                 "priority", Literal["Low", "Normal", "High"] | None, "Only this priority.", None, to="filter.priority"
             ),
@@ -123,6 +132,14 @@ TOOLS = tools(
         fixed={"sort": [{"field": "createdAt", "order": "DESC"}]},
         names=(PEOPLE,),
         not_found=NOT_FOUND,
+        fan_out=True,
+        group_keys={
+            "assignee": lambda r, ctx: RFI(r, ctx).get("assigned"),
+            "status": None,
+            "priority": None,
+            "due_week": due_week("dueDate"),
+        },
+        overdue=OverdueRule("filter.dueDate", "filter.status", ("submitted", "open")),
     ),
     GetSpec(
         name="get_rfi",

@@ -15,16 +15,20 @@ from __future__ import annotations
 import copy
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from mcp.types import ContentBlock
 
 from ..endpoints import Endpoint, endpoint
 from ..errors import UpstreamError
+from ..paging import Call
 from ..views import View
 from .base import SPREAD, Param, Run, ToolOutput, ToolSpec
-from .listing import CURSOR, FULL, PROJECT, limit_param, run_list, run_record
+from .counts import Getter, Source, run_counts
+from .fanout import PROJECTS, gather, many, projects, run_fanout, single
+from .listing import CURSOR, FULL, PROJECT, check_limit, limit_param, run_list, run_record
 from .lookups import Names, names
+from .overdue import OVERDUE, OverdueRule
 from .refs import Ref, resolve
 from .runtime import Runtime, Scope, paging_of
 
@@ -114,30 +118,80 @@ class ListSpec:
     maximum: int = 200
     default: bool = False
     not_found: str = "Call list_projects for the project id."
+    fan_out: bool = False
+    """No project, "all" or several: read each project concurrently (tools/fanout.py)."""
+    group_keys: Mapping[str, Getter | None] = field(default_factory=dict)
+    """Offer `group_by`: key → how to read it from a record (None: the view's field of that name); see
+    tools/counts.py. `project` is added when the spec fans out."""
+    overdue: OverdueRule | None = None
+    """Offer `overdue`: where the due-date and status filters go, and which statuses can be overdue."""
 
     def tool(self) -> ToolSpec:
         eps = [endpoint(self.endpoint), *(endpoint(k) for k in self.routes.values())]
         _check(self.name, self.params, self.fixed, eps)
         project = _scoped(eps[0])[0]
         limit = [limit_param(self.limit, self.maximum)] if self.limit else []
-        params = [*([PROJECT] if project else []), *self.params, *limit, CURSOR]
+        keys = {**self.group_keys, **({"project": None} if self.fan_out else {})}
+        extra = [
+            *([OVERDUE] if self.overdue else []),
+            *([Param("group_by", Literal[tuple(keys)] | None, "Count all matches by this.", None)] if keys else []),
+        ]
+        where = [PROJECTS if self.fan_out else PROJECT] if project else []
+        params = [*where, *self.params, *extra, *limit, CURSOR]
 
         async def run(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
             key = next((k for p, k in self.routes.items() if args.get(p) is not None), self.endpoint)
             ep = endpoint(key)
-            scope = await rt.scope(args.get("project"), account=_scoped(ep)[1])
-            query, body, ids = await _request(rt, scope, ep, self.params, self.fixed, args)
+            view = next((v for p, v in self.views.items() if args.get(p)), self.view)
+
+            async def request(project: str | None) -> tuple[Call, Mapping[str, str]]:
+                scope = await rt.scope(project, account=_scoped(ep)[1])
+                query, body, ids = await _request(rt, scope, ep, self.params, self.fixed, args)
+                if self.overdue is not None and args.get("overdue"):
+                    self.overdue.apply(query, body, rt.today())
+                call = rt.call(key, scope, params=query, json=body, ids=ids)
+                return call, await names(rt, scope, self.names)
+
+            by = args.get("group_by")
+
+            async def count(sources: list[Source], failed: Sequence[str] = ()) -> ToolOutput:
+                return await run_counts(
+                    rt.read,
+                    sources,
+                    paging=paging_of(ep),
+                    view=view,
+                    noun=self.noun,
+                    key=str(by),
+                    getter=keys[str(by)],
+                    today=rt.today(),
+                    failed=failed,
+                )
+
+            if self.fan_out and many(args.get("project")):
+                items = await projects(rt, args.get("project"))
+                if by:
+                    got, failed = await gather(items, lambda pid, _name: request(pid))
+                    sources = [Source(n, c, m) for n, (c, m) in got.items()]
+                    return await count(sources, failed)
+                limit = check_limit(args, self.maximum)
+                return await run_fanout(
+                    rt, items=items, request=request, paging=paging_of(ep), view=view, noun=self.noun, limit=limit
+                )
+            call, found = await request(single(args.get("project")) if self.fan_out else args.get("project"))
+            if by:
+                return await count([Source(None, call, found)])
             return await run_list(
                 rt,
                 args,
                 tool=self.name,
                 paging=paging_of(ep),
-                call=rt.call(key, scope, params=query, json=body, ids=ids),
-                view=next((v for p, v in self.views.items() if args.get(p)), self.view),
+                call=call,
+                view=view,
                 noun=next((n for p, n in self.nouns.items() if args.get(p)), self.noun),
-                names=await names(rt, scope, self.names),
+                names=found,
                 maximum=self.maximum,
                 group=self.group,
+                as_of=self.overdue is not None,
             )
 
         return _tool(self, params, run, _calls(eps, self.params, self.names, None))

@@ -55,11 +55,6 @@ CREATE = [
         {"description": "Nightly issues", "service_groups": ["issues"]},
         [create(scheduleInterval="ONE_TIME", effectiveFrom=Matching(r"2026-11-02T.*"), serviceGroups=["issues"])],
         set(),
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="the default start is the wall clock (datetime.now), not the server's clock: against the sandbox "
-            "(today 2026-11-02) a request 'starting now' is scheduled weeks away and no job runs",
-        ),
     ),
     case(
         "weekly-every-two",

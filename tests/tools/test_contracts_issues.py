@@ -301,11 +301,43 @@ LIST_ISSUES = [
         {"project": "hospital", "status": "open"},
         [upstream("GET", LIST, {**DEFAULT, "filter[status]": "open"})],
         LOOKUPS,
-        marks=pytest.mark.xfail(
-            strict=True, reason="DESIGN 'forgiving inputs': a single value where a list is expected is refused"
-        ),
+    ),
+    case(
+        "overdue-before-today-and-not-done",
+        "list_issues",
+        {"project": "hospital", "overdue": True},
+        [
+            upstream(
+                "GET",
+                LIST,
+                {
+                    **DEFAULT,
+                    "filter[status]": "open,pending,in_progress,in_review,not_approved,in_dispute",
+                    "filter[dueDate]": "..2026-11-01",
+                },
+            )
+        ],
+        LOOKUPS,
+        check=lambda out, _ids: assert_today(out.text),
+    ),
+    case(
+        "group-by-status-counts-every-page",
+        "list_issues",
+        {"project": "hospital", "group_by": "status"},
+        [],
+        LOOKUPS,
+        check=lambda out, _ids: assert_counts(out.data),
+        exact=False,
     ),
 ]
+
+
+def assert_today(text: str) -> None:
+    assert "Today is 2026-11-02." in text.splitlines()[0], text
+
+
+def assert_counts(data: Mapping[str, Any]) -> None:
+    assert data["by"] and sum(data["counts"].values()) == data["total"] > 100, data
 
 
 def detail(number: int, *, full: bool) -> Any:

@@ -40,6 +40,15 @@ def every(key: str, test: Any) -> Any:
 
 SEARCH_PHOTOS = [
     case(
+        "group-by-taken-by",
+        "search_photos",
+        {"project": "hospital", "group_by": "taken_by"},
+        [],
+        LOOKUPS,
+        check=lambda out, _ids: assert_counted(out.text),
+        exact=False,
+    ),
+    case(
         "newest-first",
         "search_photos",
         {"project": "hospital"},
@@ -184,3 +193,7 @@ async def test_search_photos(sandbox_app: Starlette, c: Case) -> None:
 @pytest.mark.parametrize("c", GET_PHOTO)
 async def test_get_photo(sandbox_app: Starlette, c: Case) -> None:
     await run_case(sandbox_app, c)
+
+
+def assert_counted(text: str) -> None:
+    assert "photos as of 2026-11-02, by taken_by:" in text.splitlines()[0], text

@@ -40,6 +40,34 @@ def only(*numbers: int) -> Any:
 
 LIST_REVIEWS = [
     case(
+        "overdue-open-with-step-due-before-today",
+        "list_reviews",
+        {"project": "hospital", "overdue": True},
+        [
+            upstream(
+                "GET",
+                BASE,
+                {
+                    **NEWEST,
+                    "filter[status]": "OPEN",
+                    "filter[currentStepDueDate]": "..2026-11-01",
+                    "limit": 25,
+                    "offset": 0,
+                },
+            )
+        ],
+        {PROJECTS},
+    ),
+    case(
+        "group-by-next",
+        "list_reviews",
+        {"project": "hospital", "group_by": "next"},
+        [],
+        {PROJECTS},
+        check=lambda out, _ids: assert_counted(out.text),
+        exact=False,
+    ),
+    case(
         "all-grouped-newest-first",
         "list_reviews",
         {"project": "hospital"},
@@ -165,3 +193,7 @@ async def test_list_reviews(sandbox_app: Starlette, c: Case) -> None:
 @pytest.mark.parametrize("c", GET_REVIEW_PROGRESS)
 async def test_get_review_progress(sandbox_app: Starlette, c: Case) -> None:
     await run_case(sandbox_app, c)
+
+
+def assert_counted(text: str) -> None:
+    assert "reviews as of 2026-11-02, by next:" in text.splitlines()[0], text

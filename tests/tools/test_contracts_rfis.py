@@ -52,6 +52,15 @@ def continues(out: Outcome, ids: Mapping[str, Any]) -> None:
 
 
 SEARCH_RFIS = [
+    case(
+        "overdue-ball-in-court-counts",
+        "search_rfis",
+        {"project": "hospital", "overdue": True, "group_by": "assignee"},
+        [],
+        LOOKUPS,
+        check=lambda out, _ids: assert_counted(out.text, "RFIs as of 2026-11-02, by assignee:"),
+        exact=False,
+    ),
     case("default-newest-first", "search_rfis", {"project": "hospital"}, [search()], LOOKUPS),
     case(
         "free-text",
@@ -272,3 +281,7 @@ async def test_search_rfis(sandbox_app: Starlette, c: Case) -> None:
 @pytest.mark.parametrize("c", GET_RFI)
 async def test_get_rfi(sandbox_app: Starlette, c: Case) -> None:
     await run_case(sandbox_app, c)
+
+
+def assert_counted(text: str, header: str) -> None:
+    assert header in text.splitlines()[0], text

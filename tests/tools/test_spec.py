@@ -73,12 +73,15 @@ SCENARIOS: dict[str, list[Step]] = {
     "get_person": [("get_person", {**H, "person": "Wei Chen"}), ("get_person", lambda prev: {"person": prev["id"]})],
     "list_business_units": [("list_business_units", {})],
     "list_accounts": [("list_accounts", {})],
-    "list_issues": [("list_issues", {**H, "assignee": "Zara Olsen", "type": "Safety", "location": "Level 3"})],
+    "list_issues": [
+        ("list_issues", {**H, "assignee": "Zara Olsen", "type": "Safety", "location": "Level 3"}),
+        ("list_issues", {**H, "assignee": "me"}),
+    ],
     "get_issue": [("get_issue", {**H, "issue": 6}), ("get_issue", lambda prev: {**H, "issue": prev["id"]})],
     "get_issue_settings": [("get_issue_settings", H)],
     "list_issue_comments": [("list_issue_comments", {**H, "issue": "#42"})],
     "list_locations": [("list_locations", {**H, "limit": 5})],
-    "search_rfis": [("search_rfis", {**H, "assignee": "Zara Olsen"})],
+    "search_rfis": [("search_rfis", {**H, "assignee": "Zara Olsen"}), ("search_rfis", {**H, "assignee": "me"})],
     "get_rfi": [("get_rfi", {**H, "rfi": "RFI 012"})],
     "list_reviews": [("list_reviews", {**H, "waiting_on": "Zara Olsen"})],
     "get_review_progress": [
