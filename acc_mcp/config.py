@@ -44,6 +44,7 @@ ENV_VARS: dict[str, str] = {
     "ACC_TOKEN_STORE": "token_store",
     "ACC_TOKEN_STORE_DIR": "token_store_dir",
     "ACC_AUTH_PASSTHROUGH": "auth_passthrough",
+    "ACC_DOWNLOAD_DIR": "download_dir",
 }
 DEFAULT_SCOPES = "data:read data:write data:create account:read"
 DEFAULT_CALLBACK = "http://127.0.0.1:8910/callback"
@@ -106,6 +107,8 @@ class Settings(BaseModel):
     token_store_dir: str | None = None
     auth_passthrough: bool = False
     """HTTP transport only: use each request's `Authorization: Bearer` APS token instead of a stored one."""
+    download_dir: str | None = None
+    """Where downloaded files are saved (ACC_DOWNLOAD_DIR); None: a per-user cache folder (platformdirs)."""
 
     @field_validator("base_url")
     @classmethod

@@ -7,7 +7,7 @@ import copy
 import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 import httpx2
@@ -88,6 +88,7 @@ def build_server(
     tokens: TokenProvider | None = None,
     transport: httpx2.AsyncBaseTransport | None = None,
     today: Callable[[], date] = date.today,
+    now: Callable[[], datetime] | None = None,
 ) -> AccServer:
     specs = select(settings.toolsets)
     # Chosen now, so a missing setting fails at start-up with one line rather than on the first call.
@@ -96,7 +97,7 @@ def build_server(
     @asynccontextmanager
     async def lifespan(_server: MCPServer[Runtime]) -> AsyncIterator[Runtime]:
         async with AccClient(settings, provider, transport=transport) as client:
-            yield Runtime(settings, client, today=today)
+            yield Runtime(settings, client, today=today, clock=now)
 
     server = AccServer(settings, specs, lifespan=lifespan, log_level="WARNING")
     for spec in specs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..errors import ConfigError
-from . import admin, data_connector, issues, locations, photos, reviews, rfis
+from . import admin, data_connector, data_connector_jobs, issues, locations, photos, reviews, rfis
 from .base import Param, ToolOutput, ToolSpec
 
 ALL_TOOLS: tuple[ToolSpec, ...] = (
@@ -16,6 +16,7 @@ ALL_TOOLS: tuple[ToolSpec, ...] = (
     *reviews.TOOLS,
     *photos.TOOLS,
     *data_connector.TOOLS,
+    *data_connector_jobs.TOOLS,
 )
 TOOLSETS: tuple[str, ...] = tuple(dict.fromkeys(t.toolset for t in ALL_TOOLS))
 
