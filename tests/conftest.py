@@ -35,3 +35,9 @@ async def sandbox_http(sandbox_app: Starlette) -> AsyncIterator[httpx2.AsyncClie
         headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"},
     ) as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def _downloads_in_a_temp_folder(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A server built from the environment saves downloads under a temp folder, never the user's cache."""
+    monkeypatch.setenv("ACC_DOWNLOAD_DIR", str(tmp_path_factory.mktemp("downloads")))

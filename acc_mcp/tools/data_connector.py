@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Literal
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, RateLimited
 from ..render import ShortId, short_day
 from ..views import F, Record, View, ViewContext
 from ..writes import Recent, check_duplicate, guarded_write, record
@@ -125,6 +128,20 @@ def _iso(name: str, value: str) -> str:
     return text + "T00:00:00.000Z" if len(text) == 10 else text
 
 
+@contextmanager
+def job_quota() -> Iterator[None]:
+    """A 429 on a write that would spawn a job is the 24-jobs-a-day limit: say so, and when it frees up."""
+    try:
+        yield
+    except RateLimited as exc:
+        hours = f"about {math.ceil(exc.retry_after / 3600)} h" if exc.retry_after else "a while"
+        raise RateLimited(
+            f"Not done: Data Connector allows 24 jobs per 24 hours and this would start the 25th. "
+            f"Try again in {hours}, or pass a later start.",
+            retry_after=exc.retry_after,
+        ) from None
+
+
 def _groups(given: list[str] | None) -> list[str]:
     groups = list(dict.fromkeys(str(g).strip().lower() for g in given or []))
     if not groups:
@@ -198,7 +215,7 @@ async def create_request(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     check_duplicate(
         recent, fingerprint, allow=bool(args.get("allow_duplicate")), window=DUPLICATE_WINDOW, lister=lister
     )
-    with guarded_write(recent, fingerprint, lister=lister):  # an unknown outcome arms the guard
+    with guarded_write(recent, fingerprint, lister=lister), job_quota():  # an unknown outcome arms the guard
         created = await rt.write(rt.call("dc.requests.create", Scope(account=account), json=body))
     record(recent, fingerprint, str(created.get("id")), window=DUPLICATE_WINDOW)
     created = {**created, "projects": len(project_ids) or "all the account's projects you can see"}
@@ -248,7 +265,8 @@ def build_update(args: dict[str, Any]) -> dict[str, Any]:
 async def update_request(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     scope, request_id = await _target(rt, args)
     body = build_update(args)
-    updated = await rt.write(rt.call("dc.requests.update", scope, json=body, ids={"requestId": request_id}))
+    with job_quota():
+        updated = await rt.write(rt.call("dc.requests.update", scope, json=body, ids={"requestId": request_id}))
     note = LIMIT_NOTE if body.get("isActive") or "scheduleInterval" in body else None
     return await run_record(rt, updated, header="Updated Data Connector request.", view=REQUEST_DETAIL, note=note)
 
