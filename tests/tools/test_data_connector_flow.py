@@ -23,6 +23,7 @@ from acc_mcp.demo import demo_server
 from acc_mcp.sandbox.data_connector_data import JOB_LIMIT, JOB_WINDOW, extract_files
 from tests.tools.dc_sandbox import dc_state, new_job
 from tests.tools.recorder import Recorder, recording_server
+from tests.tools.test_data_connector import call
 
 pytestmark = pytest.mark.anyio
 
@@ -49,13 +50,6 @@ def sandbox_sleep(sandbox_app: Starlette, monkeypatch: pytest.MonkeyPatch) -> li
 async def client(sandbox_app: Starlette, tmp_path: Path) -> AsyncIterator[Client]:
     async with Client(demo_server({"toolsets": "all", "download_dir": str(tmp_path)}, app=sandbox_app)) as c:
         yield c
-
-
-async def call(client: Client, tool: str, **args: Any) -> tuple[str, dict[str, Any]]:
-    result = await client.call_tool(tool, args)
-    text = "\n".join(b.text for b in result.content if b.type == "text")
-    assert not result.is_error, text
-    return text, result.structured_content or {}
 
 
 async def error(client: Client, tool: str, **args: Any) -> str:
@@ -189,3 +183,18 @@ async def test_a_download_cut_mid_stream_leaves_nothing(sandbox_app: Starlette, 
     assert "Download" in text and "Signature" not in text
     assert leftovers(tmp_path) == []
     assert len([r for r in transport.log if r.url.path.startswith("/sandbox-files/")]) == 1
+
+
+async def test_read_only_hides_and_refuses_the_writes(sandbox_app: Starlette) -> None:
+    writes = {
+        "create_data_connector_request",
+        "update_data_connector_request",
+        "delete_data_connector_request",
+        "cancel_data_connector_job",
+    }
+    async with Client(demo_server({"toolsets": "all", "read_only": "true"}, app=sandbox_app)) as client:
+        listed = {t.name for t in (await client.list_tools()).tools}
+        assert not writes & listed and "download_data_connector_file" in listed
+        request_id = next(iter(dc_state(sandbox_app).requests))
+        assert "read-only" in await error(client, "delete_data_connector_request", request=request_id)
+    assert request_id in dc_state(sandbox_app).requests
