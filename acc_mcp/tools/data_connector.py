@@ -212,6 +212,8 @@ async def create_request(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     key = hashlib.sha256(json.dumps({k: v for k, v in body.items() if k != "effectiveFrom"}, sort_keys=True).encode())
     recent: Recent = rt.memo.setdefault("dc-writes", {})
     fingerprint, lister = key.hexdigest(), "list_data_connector_requests"
+    if not visible(rt, lister):  # name it with how to turn it on
+        lister += " (toolset data_connector: ACC_TOOLSETS=default,data_connector)"
     check_duplicate(
         recent, fingerprint, allow=bool(args.get("allow_duplicate")), window=DUPLICATE_WINDOW, lister=lister
     )

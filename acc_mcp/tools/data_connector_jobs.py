@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import zipfile
 from pathlib import Path
@@ -41,6 +42,8 @@ PREVIEW_ROWS = 5
 PREVIEW_BYTES = 64 * 1024
 """A CSV preview reads at most this much of the file: the header and first rows, never the whole extract."""
 ZIP_NAMES = 40
+LINE_CHARS = 400
+"""A preview line longer than this is cut (a wide extract row would crowd out the rest of the answer)."""
 NO_JOB = "Call list_data_connector_jobs for job ids."
 
 JOB_DETAIL = JOB.extend(
@@ -110,7 +113,8 @@ async def get_job(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         how = " Save one with download_data_connector_file." if visible(rt, "download_data_connector_file") else ""
         note = f"Files ({len(files)}): {listed}.{how}"
     elif not done:
-        note = f"Still {job.get('status')} after {math.ceil(polls * POLL_SECONDS)} s; call again with wait=30."
+        waited = f" after {math.ceil(polls * POLL_SECONDS)} s" if polls else ""
+        note = f"Still {job.get('status')}{waited}; call again with wait=30 to wait for it."
     out = await run_record(rt, job, header="Data Connector job.", view=JOB_DETAIL, note=note)
     if out.structured is not None and files:
         out.structured["files"] = [{"name": f.get("name"), "size": f.get("size")} for f in files]
@@ -134,12 +138,11 @@ def preview(path: Path) -> tuple[str, dict[str, Any]]:
     if path.suffix.lower() != ".csv":
         return "", {}
     with path.open("rb") as fh:
-        head = fh.read(PREVIEW_BYTES).decode("utf-8", "replace")
-    lines = head.splitlines()[: PREVIEW_ROWS + 1] if "\n" in head else []
-    rows = list(csv.reader(io.StringIO("\n".join(lines))))
+        head = fh.read(PREVIEW_BYTES).decode("utf-8-sig", "replace")
+    rows = list(itertools.islice(csv.reader(io.StringIO(head)), PREVIEW_ROWS + 1))
     if not rows:
         return "", {}
-    text = "\n".join(",".join(r) for r in rows)
+    text = "\n".join(",".join(r)[:LINE_CHARS] for r in rows)
     return f"Header and first rows:\n{text}", {"header": rows[0], "rows": rows[1:]}
 
 
