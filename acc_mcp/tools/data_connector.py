@@ -352,6 +352,7 @@ TOOLS = tools(
         toolset="data_connector",
         write=True,
         destructive=True,
+        idempotent=True,
         params=[REQUEST_PARAM],
         run=delete_request,
         calls=["dc.requests.delete", *REQUEST_REF.calls],

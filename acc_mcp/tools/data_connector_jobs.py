@@ -72,13 +72,15 @@ def download_folder(rt: Runtime) -> Path:
 
 
 async def _job_id(rt: Runtime, scope: Scope, args: dict[str, Any]) -> str | None:
-    """The job quoted, or the newest job of the request quoted (None: it has none yet)."""
+    """The job quoted, else the newest job of the request quoted, else the account's newest (None: no job yet)."""
     if args.get("job"):
         return (await resolve(rt, scope, JOB_REF, args["job"])).id
-    if not args.get("request"):
-        raise InvalidInput("Pass job (an id prefix from list_data_connector_jobs) or request (its newest job).")
-    request_id = (await resolve(rt, scope, REQUEST_REF, args["request"])).id
-    call = rt.call("dc.request_jobs.list", scope, params={"sort": "desc", "limit": 1}, ids={"requestId": request_id})
+    newest = {"sort": "desc", "limit": 1}
+    if args.get("request"):
+        request_id = (await resolve(rt, scope, REQUEST_REF, args["request"])).id
+        call = rt.call("dc.request_jobs.list", scope, params=newest, ids={"requestId": request_id})
+    else:
+        call = rt.call("dc.jobs.list", scope, params=newest)
     jobs = (await rt.read(call) or {}).get("results") or []
     return str(jobs[0]["id"]) if jobs else None
 
@@ -92,7 +94,8 @@ async def get_job(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     scope = Scope(account=await rt.account_id())
     job_id = await _job_id(rt, scope, args)
     if job_id is None:
-        return ToolOutput(f"Request {args['request']!r} has no job yet: it runs at its start time.", {"items": []})
+        whose = f"Request {args['request']!r} has" if args.get("request") else "The account has"
+        return ToolOutput(f"{whose} no Data Connector job yet.", {"items": []})
     call = rt.call("dc.jobs.get", scope, ids={"jobId": job_id})
     job = await rt.read(call)
     wanted = max(0, int(args.get("wait") or 0))
@@ -124,6 +127,11 @@ async def get_job(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
 async def cancel_job(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     scope = Scope(account=await rt.account_id())
     job_id = (await resolve(rt, scope, JOB_REF, args["job"])).id
+    # Read first: a finished job has nothing to cancel, and the answer says how it ended instead of a 400.
+    job = await rt.read(rt.call("dc.jobs.get", scope, ids={"jobId": job_id}))
+    if job.get("status") == "complete":
+        ended = job.get("completionStatus") or "complete"
+        return ToolOutput(f"Job {job_id} had already finished ({ended}): nothing to cancel.", {"status": ended})
     await rt.write(rt.call("dc.jobs.cancel", scope, ids={"jobId": job_id}))
     return ToolOutput(f"Cancelled Data Connector job {job_id}.", {"cancelled": job_id})
 
@@ -179,7 +187,7 @@ TOOLS = tools(
         description="A Data Connector job's status and its files; wait= polls until it completes.",
         toolset="data_connector",
         params=[
-            Param("job", str | None, "Job id prefix.", None),
+            Param("job", str | None, "Job id prefix; default the newest.", None),
             Param("request", str | None, "Or a request id/name: its newest job.", None),
             Param("wait", int, "Seconds to wait for completion (max ~40).", 0),
         ],
@@ -193,9 +201,10 @@ TOOLS = tools(
         toolset="data_connector",
         write=True,
         destructive=True,
+        idempotent=True,
         params=[JOB_PARAM],
         run=cancel_job,
-        calls=["dc.jobs.cancel", *JOB_REF.calls],
+        calls=["dc.jobs.cancel", "dc.jobs.get", *JOB_REF.calls],
         not_found=NO_JOB,
     ),
     ToolSpec(

@@ -88,6 +88,7 @@ SCENARIOS: dict[str, list[Step]] = {
     "update_data_connector_request": [("update_data_connector_request", {"request": "weekly", "active": False})],
     "delete_data_connector_request": [("delete_data_connector_request", {"request": "admin snapshot"})],
     "get_data_connector_job": [
+        ("get_data_connector_job", {}),
         ("get_data_connector_job", {"request": "weekly"}),
         ("get_data_connector_job", lambda prev: {"job": prev["id"][:8]}),
     ],
