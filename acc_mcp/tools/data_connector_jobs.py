@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import deadline
-from ..errors import InvalidInput
+from ..errors import InvalidInput, UpstreamError
 from ..render import short_day
 from ..safety import safe_child
 from ..views import F
@@ -42,6 +42,8 @@ PREVIEW_ROWS = 5
 PREVIEW_BYTES = 64 * 1024
 """A CSV preview reads at most this much of the file: the header and first rows, never the whole extract."""
 ZIP_NAMES = 40
+LISTED = 60
+"""Files named in a job's answer (an extract of every service has a hundred or more)."""
 LINE_CHARS = 400
 """A preview line longer than this is cut (a wide extract row would crowd out the rest of the answer)."""
 NO_JOB = "Call list_data_connector_jobs for job ids."
@@ -85,6 +87,12 @@ async def _job_id(rt: Runtime, scope: Scope, args: dict[str, Any]) -> str | None
     return str(jobs[0]["id"]) if jobs else None
 
 
+def _record(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise UpstreamError("ACC answered with something that is not a Data Connector job; try again.")
+    return value
+
+
 async def _files(rt: Runtime, scope: Scope, job_id: str) -> list[dict[str, Any]]:
     listing = await rt.read(rt.call("dc.job_data.list", scope, ids={"jobId": job_id}))
     return [f for f in listing or [] if isinstance(f, dict)]
@@ -97,7 +105,7 @@ async def get_job(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         whose = f"Request {args['request']!r} has" if args.get("request") else "The account has"
         return ToolOutput(f"{whose} no Data Connector job yet.", {"items": []})
     call = rt.call("dc.jobs.get", scope, ids={"jobId": job_id})
-    job = await rt.read(call)
+    job = _record(await rt.read(call))
     wanted = max(0, int(args.get("wait") or 0))
     until = deadline.now() + min(wanted, max(0.0, deadline.remaining() - MARGIN))
     polls = 0
@@ -107,12 +115,13 @@ async def get_job(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
             polls += 1
             await current.report(f"Job {job_id[:8]} {job.get('status')}, {job.get('progress') or 0}% done.")
         await deadline.wait(POLL_SECONDS)
-        job = await rt.read(call)
+        job = _record(await rt.read(call))
     done = job.get("status") == "complete"
     files = await _files(rt, scope, job_id) if done and job.get("completionStatus") == "success" else []
     note = None
     if files:
-        listed = ", ".join(f"{f.get('name')} ({size_text(f.get('size'))})" for f in files)
+        listed = ", ".join(f"{f.get('name')} ({size_text(f.get('size'))})" for f in files[:LISTED])
+        listed += f" … {len(files) - LISTED} more" if len(files) > LISTED else ""
         how = " Save one with download_data_connector_file." if visible(rt, "download_data_connector_file") else ""
         note = f"Files ({len(files)}): {listed}.{how}"
     elif not done:
@@ -128,7 +137,7 @@ async def cancel_job(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     scope = Scope(account=await rt.account_id())
     job_id = (await resolve(rt, scope, JOB_REF, args["job"])).id
     # Read first: a finished job has nothing to cancel, and the answer says how it ended instead of a 400.
-    job = await rt.read(rt.call("dc.jobs.get", scope, ids={"jobId": job_id}))
+    job = _record(await rt.read(rt.call("dc.jobs.get", scope, ids={"jobId": job_id})))
     if job.get("status") == "complete":
         ended = job.get("completionStatus") or "complete"
         return ToolOutput(f"Job {job_id} had already finished ({ended}): nothing to cancel.", {"status": ended})
