@@ -107,7 +107,7 @@ def main() -> int:
 
     fuzz_stats, fuzz_s = anyio.run(fuzz_run)
     clock = FakeClock()
-    deadline.clock, deadline.sleep = clock.clock, clock.sleep  # type: ignore[assignment]
+    deadline.clock, deadline.sleep = clock.clock, clock.sleep
     matrix, fault_s, cookies_sent = anyio.run(fault_run, clock)
     deadline.clock, deadline.sleep = time.monotonic, anyio.sleep  # type: ignore[assignment]
     slow_cells, slow_problems, worst = anyio.run(slow_run)

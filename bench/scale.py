@@ -16,10 +16,12 @@ collect sends the first page alone (its total says how many more there are), the
 
 from __future__ import annotations
 
+import functools
 import gc
 import math
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -162,8 +164,8 @@ async def measure(where: str, account: str, transport: Any, base_url: str, sandb
             got = await collect(fetch, paging, call, want=10_000, concurrency=n)
             return len(got.items)
 
-        runs = [("one page at a time", 1, sequential)]
-        runs += [(f"collect(concurrency={n})", n, (lambda n=n: concurrent(n))) for n in (4, 8)]
+        runs: list[tuple[str, int, Callable[[], Awaitable[int]]]] = [("one page at a time", 1, sequential)]
+        runs += [(f"collect(concurrency={n})", n, functools.partial(concurrent, n)) for n in (4, 8)]
         for label, n, run in runs:
             sandbox.reset()
             before = sandbox.stats()["requests"]

@@ -9,6 +9,7 @@ import pytest
 from starlette.applications import Starlette
 
 from acc_mcp.sandbox import SANDBOX_TOKEN, World, build_app
+from tests.recording import Harness, recorded_server
 
 
 @pytest.fixture
@@ -35,6 +36,14 @@ async def sandbox_http(sandbox_app: Starlette) -> AsyncIterator[httpx2.AsyncClie
         headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"},
     ) as client:
         yield client
+
+
+@pytest.fixture
+async def recorded(sandbox_app: Starlette) -> AsyncIterator[Harness]:
+    """An in-memory MCP client on the demo server (all toolsets, today 2026-11-02) whose upstream requests are
+    recorded: `recorded.call(tool, args)`, then `recorded.log` / `recorded.transport.to(template)`."""
+    async with recorded_server(sandbox_app) as harness:
+        yield harness
 
 
 @pytest.fixture(autouse=True)

@@ -288,6 +288,7 @@ class Matrix:
     writes_repeated: int = 0
     problems: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    texts_leaking: int = 0
 
 
 async def fault_matrix(

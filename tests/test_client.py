@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
@@ -26,7 +27,7 @@ TOKEN = "tok-SECRET-123"
 HOST = "https://developer.api.autodesk.com"
 
 
-def make(handler: Callable[[httpx2.Request], httpx2.Response], **settings: object) -> tuple[AccClient, list[float]]:
+def make(handler: Callable[[httpx2.Request], httpx2.Response], **settings: Any) -> tuple[AccClient, list[float]]:
     slept: list[float] = []
 
     async def sleep(s: float) -> None:

@@ -70,6 +70,16 @@ async def test_redirects_and_off_shape_answers_are_errors_not_empty_lists(fake_c
             assert ("redirect" if kind == "redirect" else "documented") in texts(result)
 
 
+class Progress:
+    """The progress messages a client receives during one call."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    async def __call__(self, progress: float, total: float | None, message: str | None) -> None:
+        self.messages.append(message or "")
+
+
 async def test_retry_after_storms_stay_within_the_deadline(fake_clock: FakeClock) -> None:
     """Retry-After: 29, inf and 1e308 storms: waits only what fits in ACC_CALL_TIMEOUT, and never crashes."""
     app = build_app()
@@ -79,13 +89,8 @@ async def test_retry_after_storms_stay_within_the_deadline(fake_clock: FakeClock
             transport.plan.clear()
             transport.plan.append(_storm(after))
             started = fake_clock.now
-            progress: list[str] = []
-
-            async def on_progress(
-                _done: float, _total: float | None, message: str | None, into: Any = progress
-            ) -> None:
-                into.append(message or "")
-
+            on_progress = Progress()
+            progress = on_progress.messages
             result = await client.call_tool("list_projects", {}, progress_callback=on_progress)
             assert result.is_error and "rate limit" in texts(result), texts(result)
             check_error("list_projects", texts(result))

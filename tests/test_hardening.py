@@ -260,7 +260,8 @@ async def test_an_edited_cursor_is_not_a_bare_error() -> None:
     async with Client(faulty_server(app, FaultTransport(app))) as client:
         project = sample_values(app)["project"]
         first = await client.call_tool("list_issues", {"project": project, "limit": 2})
-        cursor = first.structured_content["cursor"]  # type: ignore[index]
+        assert first.structured_content is not None
+        cursor = first.structured_content["cursor"]
         edited = cursor.rsplit(".", 1)[0] + ".tNOT-AN-OFFSET"
         result = await client.call_tool("list_issues", {"project": project, "limit": 2, "cursor": edited})
     assert result.is_error and texts(result) != "Error executing tool list_issues"
@@ -347,7 +348,12 @@ async def test_no_cookie_is_kept_between_requests() -> None:
 )
 async def test_file_bytes_only_from_acc_hosts(url: str) -> None:
     fetched: list[str] = []
-    client, _ = make(lambda r: fetched.append(str(r.url)) or httpx2.Response(200, content=b"\xff\xd8\xff"))
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        fetched.append(str(request.url))
+        return httpx2.Response(200, content=b"\xff\xd8\xff")
+
+    client, _ = make(answer)
     async with client:
         with pytest.raises(UpstreamError, match="does not fetch"):
             await client.fetch_bytes(url, max_bytes=1000)

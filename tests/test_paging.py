@@ -28,11 +28,12 @@ class Upstream:
     """A fake list endpoint in one of the styles; records every request it sees."""
 
     def __init__(self, style: str, items: list[dict[str, Any]] = ITEMS, clamp: int | None = None) -> None:
-        self.style, self.items, self.clamp, self.calls = style, items, clamp, []
+        self.style, self.items, self.clamp = style, items, clamp
+        self.calls: list[Call] = []
 
     async def __call__(self, call: Call) -> Any:
         self.calls.append(call)
-        src = call.json if self.style in ("body", "token-body") else call.params
+        src: dict[str, Any] = (call.json or {}) if self.style in ("body", "token-body") else call.params
         limit = int(src["limit"])
         if self.clamp:
             limit = min(limit, self.clamp)
@@ -91,7 +92,9 @@ async def test_walk_every_item_exactly_once_with_resume(style: str, paging: Any)
 async def test_resume_mid_page(style: str, paging: Any) -> None:
     """A result cut by the budget after 3 of 7 items continues at the 4th."""
     got = await collect(Upstream(style), paging, Call("GET", "https://h/x"), want=7)
-    again = await collect(Upstream(style), paging, Call("GET", "https://h/x"), start=got.resume_at(3), want=2)
+    resume = got.resume_at(3)
+    assert resume is not None
+    again = await collect(Upstream(style), paging, Call("GET", "https://h/x"), start=resume, want=2)
     assert [i["id"] for i in again.items] == ["3", "4"]
 
 

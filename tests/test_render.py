@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Callable
 from datetime import date
 
 from acc_mcp.render import (
@@ -32,6 +33,10 @@ def _rows(n: int, rng: random.Random) -> list[dict[str, object]]:
     ]
 
 
+def _footer(total: int) -> Callable[[int], str | None]:
+    return lambda shown: f'More: cursor="{CURSOR}"' if shown < total else None
+
+
 def test_budget_never_exceeded_and_truncation_line_present() -> None:
     rng = random.Random(1)
     for budget in (200, 500, 1000, 4000):
@@ -42,7 +47,7 @@ def test_budget_never_exceeded_and_truncation_line_present() -> None:
                 rows,
                 roles=ISSUE,
                 budget=budget,
-                footer=lambda shown, total=n: f'More: cursor="{CURSOR}"' if shown < total else None,
+                footer=_footer(n),
             )
             assert estimate_tokens(out.text) <= budget
             if out.shown < n:

@@ -26,8 +26,10 @@ async def test_tools_match_snapshot(sandbox_app: Starlette) -> None:
     for tool in tools:
         tool.pop("_meta", None)
     current = json.dumps(tools, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    if os.environ.get("ACC_UPDATE_SNAPSHOT") or not SNAPSHOT.exists():
+    if os.environ.get("ACC_UPDATE_SNAPSHOT") == "1":
         SNAPSHOT.write_text(current, encoding="utf-8")
+    # A missing snapshot is a failure, never silently recreated: it is the reviewed record of the surface.
+    assert SNAPSHOT.exists(), f"{SNAPSHOT} is missing: run with ACC_UPDATE_SNAPSHOT=1 and commit it"
     assert current == SNAPSHOT.read_text(encoding="utf-8"), "tool surface changed: rerun with ACC_UPDATE_SNAPSHOT=1"
 
 

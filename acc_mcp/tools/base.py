@@ -24,6 +24,7 @@ from ..auth.providers import request_token
 from ..deadline import tool_call
 from ..endpoints import endpoint
 from ..safety import tool_error_text
+from .runtime import one_call
 
 if TYPE_CHECKING:
     from .runtime import Runtime, Scope
@@ -115,7 +116,11 @@ def as_function(spec: ToolSpec, runtime_of: Callable[[Context], Runtime]) -> Cal
         limit = runtime.settings.call_timeout
         try:
             # One overall deadline for the call (retries and Retry-After included), progress on long waits.
-            with request_token(authorization), tool_call(limit, lambda n, m: ctx.report_progress(n, None, m)):
+            with (
+                request_token(authorization),
+                tool_call(limit, lambda n, m: ctx.report_progress(n, None, m)),
+                one_call(),
+            ):
                 out = await spec.run(runtime, arguments)
         except Exception as exc:
             raise ToolError(tool_error_text(spec.name, exc, spec.not_found, limit)) from None

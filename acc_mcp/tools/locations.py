@@ -15,7 +15,10 @@ TREE = {"treeId": "default"}
 
 async def _paths(rt: Runtime, scope: Scope) -> dict[str, str]:
     """Node id → "Level 3 > Room 301" (the root, which every path shares, left out)."""
-    nodes = {str(n.get("id")): n for n in await listing(rt, "locations.nodes.list", scope, ids=TREE, optional=True)}
+    nodes = {
+        str(n.get("id")): n
+        for n in await listing(rt, "locations.nodes.list", scope, ids=TREE, want=10000, optional=True)
+    }
     paths: dict[str, str] = {}
     for node_id, node in nodes.items():
         parts: list[str] = []

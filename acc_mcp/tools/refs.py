@@ -58,6 +58,8 @@ class Ref:
     """How a candidate is named in an ambiguity error."""
     prefer: Callable[[dict[str, Any]], bool] | None = None
     """Among several name matches, the one to take when it is the only one of its kind (an open review)."""
+    quote: Callable[[str], str] = lambda number: f"#{number}"
+    """How people write one of its numbers ("#42"; RFIs: "RFI 012")."""
 
     @property
     def calls(self) -> tuple[str, ...]:
@@ -117,7 +119,7 @@ async def _find(rt: Runtime, scope: Scope, ref: Ref, finder: Finder, text: str, 
         record = hits[0]
         return Resolved(str(record.get("id")), record if finder.full else None)
     if not hits:
-        quoted = f"#{text}" if how == "number" else repr(text)
+        quoted = ref.quote(text) if how == "number" else repr(text)
         what = {"number": f"there is no {ref.kind} {quoted}", "prefix": f"no {ref.kind} id starts with {quoted}"}
         where = " in this project" if scope.project else ""
         raise NotFound(f"Not found (404): {what.get(how, f'no {ref.kind} matches {quoted}')}{where}.")

@@ -73,6 +73,7 @@ RFI_REF = Ref(
     # (two small pages for a few hundred RFIs).
     number=Finder("rfis.rfis.search", "customIdentifier", fixed={"fields": ["id", "customIdentifier"]}, scan=20000),
     words=("rfi",),
+    quote=lambda number: number,  # "there is no RFI 012"
 )
 
 TOOLS = tools(

@@ -8,10 +8,13 @@ user too (with per-request tokens, one user's project list is not another's).
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as day_time
@@ -43,6 +46,21 @@ def paging_of(ep: Endpoint, *, page: int | None = None) -> Paging:
     if ep.paging in ("cursor", "cursor-body"):
         return TokenPaging(max_page=size, in_body=ep.paging == "cursor-body")
     raise ValueError(f"{ep.key} is not a paged endpoint")
+
+
+_CALL_MEMO: ContextVar[dict[tuple[str, str, str, int], list[dict[str, Any]]] | None] = ContextVar(
+    "acc_call_memo", default=None
+)
+
+
+@contextmanager
+def one_call() -> Iterator[None]:
+    """The span of one tool call: lists fetched in it are fetched once (see `Runtime.collect`)."""
+    token = _CALL_MEMO.set({})
+    try:
+        yield
+    finally:
+        _CALL_MEMO.reset(token)
 
 
 @dataclass(frozen=True)
@@ -113,8 +131,18 @@ class Runtime:
         return await self.client.request(call.method, call.path, params=call.params, json=call.json, idempotent=False)
 
     async def collect(self, call: Call, key: str, want: int) -> list[dict[str, Any]]:
-        """Up to `want` items of a paged list (all of it when it is shorter)."""
-        return (await collect(self.read, paging_of(endpoint(key)), call, want=want)).items
+        """Up to `want` items of a paged list (all of it when it is shorter), fetched once per tool call.
+
+        Within one call a reference and a name lookup often need the same list (a Data Connector request
+        by name, then every request's name for the job lines): the second asks the call's memory.
+        """
+        memo = _CALL_MEMO.get()
+        if memo is None:
+            return (await collect(self.read, paging_of(endpoint(key)), call, want=want)).items
+        seen = (call.method, call.path, json.dumps([call.params, call.json], sort_keys=True, default=str), want)
+        if seen not in memo:
+            memo[seen] = (await collect(self.read, paging_of(endpoint(key)), call, want=want)).items
+        return memo[seen]
 
     # --- memory ---------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 import anyio
@@ -41,7 +42,7 @@ class FakeAps:
                 return httpx2.Response(400, json={"error": "invalid_grant", "error_description": "token was used"})
             self.valid_refresh.discard(form["refresh_token"])
         self.n += 1
-        body = {"access_token": f"access-{self.n}", "token_type": "Bearer", "expires_in": 3600}
+        body: dict[str, Any] = {"access_token": f"access-{self.n}", "token_type": "Bearer", "expires_in": 3600}
         if form["grant_type"] == "refresh_token":
             body["refresh_token"] = f"refresh-{self.n}"
             self.valid_refresh.add(body["refresh_token"])

@@ -23,7 +23,6 @@ from acc_mcp.demo import demo_server
 from acc_mcp.sandbox.data_connector_data import JOB_LIMIT, JOB_WINDOW, extract_files
 from tests.tools.dc_sandbox import dc_state, new_job
 from tests.tools.recorder import Recorder, recording_server
-from tests.tools.test_data_connector import call
 
 pytestmark = pytest.mark.anyio
 
@@ -52,6 +51,13 @@ async def client(sandbox_app: Starlette, tmp_path: Path) -> AsyncIterator[Client
         yield c
 
 
+async def call(client: Client, tool: str, **args: Any) -> tuple[str, dict[str, Any]]:
+    result = await client.call_tool(tool, args)
+    text = "\n".join(b.text for b in result.content if b.type == "text")
+    assert not result.is_error, text
+    return text, result.structured_content or {}
+
+
 async def error(client: Client, tool: str, **args: Any) -> str:
     result = await client.call_tool(tool, args)
     text = "\n".join(b.text for b in result.content if b.type == "text")
@@ -70,10 +76,10 @@ async def test_create_wait_list_and_download(
     assert "get_data_connector_job(request=" in text  # a follow-up this server exposes
     assert created["from"] == "2026-11-02"  # the sandbox's day, not the machine's
 
-    progress: list[str] = []
+    messages: list[str] = []
 
-    async def on_progress(value: float, total: float | None, message: str | None) -> None:
-        progress.append(message or "")
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        messages.append(message or "")
 
     result = await client.call_tool(
         "get_data_connector_job", {"request": created["id"][:8], "wait": 30}, progress_callback=on_progress
@@ -82,7 +88,7 @@ async def test_create_wait_list_and_download(
     assert not result.is_error, text
     job = result.structured_content or {}
     assert job["status"] == "complete" and "Files (" in text
-    assert any("queued" in m for m in progress) and any("running" in m for m in progress)
+    assert any("queued" in m for m in messages) and any("running" in m for m in messages)
 
     state = dc_state(sandbox_app)
     sandbox_job = state.jobs[job["id"]]

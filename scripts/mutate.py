@@ -1,0 +1,394 @@
+"""Plant realistic bugs in the tool layer one at a time and check that the tests catch each one.
+
+    python scripts/mutate.py              # every mutant; exit 1 if any is missed
+    python scripts/mutate.py --list       # the table, with each substitution checked
+    python scripts/mutate.py 3 7          # only mutants 3 and 7 (numbers from --list)
+
+Each mutant is a text substitution (file, old text, new text): `old` must occur exactly once in the file, or the
+script stops before running anything, so the table cannot silently go stale when the code is rewritten — re-target
+the table (MUTANTS, below) instead. The files are restored after every run (also on Ctrl-C or SIGTERM), and the
+script refuses to start while any file it would touch has uncommitted changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+
+@dataclass(frozen=True)
+class Mutant:
+    file: str
+    old: str
+    new: str
+    description: str
+
+
+# ============================================================================================================
+# The mutants: (file, exact unique old text, new text, what the bug is). Re-target these when the tools change.
+# ============================================================================================================
+T = "acc_mcp/tools/"
+V = "acc_mcp/views.py"
+MUTANTS: tuple[Mutant, ...] = (
+    # --- admin ---------------------------------------------------------------------------------------------
+    Mutant(
+        T + "admin.py", 'None,\n                to="filter[status]",', "None,", "list_projects drops the status filter"
+    ),
+    Mutant(
+        T + "admin.py", 'fixed={"sort": "name", "fields"', 'fixed={"sort": "-name", "fields"', "list_projects sorts Z-A"
+    ),
+    Mutant(T + "admin.py", 'None, to="filter[companyName]")', "None)", "list_project_users drops company"),
+    Mutant(T + "admin.py", 'views={"name": MEMBER_CONTACT},', "", "list_project_users never shows the email"),
+    Mutant(
+        T + "admin.py", 'F("job", "jobNumber"),', 'F("job", "jobNumber", "bare"),', "project lines lose the 'job' label"
+    ),
+    # --- issues --------------------------------------------------------------------------------------------
+    Mutant(T + "issues.py", 'range_param("due", "filter[dueDate]"),', "", "list_issues drops the due filter"),
+    Mutant(
+        T + "issues.py",
+        'range_param("created", "filter[createdAt]"),',
+        'range_param("created", "filter[dueDate]"),',
+        "list_issues filters the created range on dueDate",
+    ),
+    Mutant(
+        T + "issues.py",
+        'None, to="filter[status]"),\n            Param("assignee"',
+        'None),\n            Param("assignee"',
+        "list_issues drops the status filter",
+    ),
+    Mutant(
+        T + "issues.py", 'to="filter[search]"', 'to="filter[title]"', "list_issues sends search text as a title filter"
+    ),
+    Mutant(
+        T + "issues.py",
+        'fixed={"sortBy": "-updatedAt"}',
+        'fixed={"sortBy": "updatedAt"}',
+        "list_issues oldest update first",
+    ),
+    Mutant(
+        T + "issues.py",
+        'to="filter[assignedTo]", via=PERSON_ID)',
+        'to="filter[assignedTo]")',
+        "list_issues drops the assignee lookup (sends the name)",
+    ),
+    Mutant(T + "issues.py", 'to="*", via=ISSUE_TYPE)', "to=None)", "list_issues ignores type"),
+    Mutant(
+        T + "lookups.py",
+        'return {"filter[issueSubtypeId]": key} if " / " in title else {"filter[issueTypeId]": key}',
+        'return {"filter[issueTypeId]": key}',
+        "an issue subtype sent as filter[issueTypeId]",
+    ),
+    Mutant(T + "issues.py", 'DONE = ("closed", "completed")', 'DONE = ("completed",)', "closed issues marked overdue"),
+    Mutant(
+        T + "issues.py",
+        'lambda n: {"filter[displayId]": n}',
+        'lambda n: {"filter[search]": n}',
+        "get_issue looks a number up by free-text search",
+    ),
+    Mutant(T + "spec.py", 'full=bool(args.get("full")),', "full=False,", "get tools ignore full"),
+    Mutant(
+        T + "issues.py",
+        'F("by", name_of("createdBy"), "joined"),',
+        'F("by", "createdBy", "joined"),',
+        "comments show ids, not authors",
+    ),
+    Mutant(T + "issues.py", 'fixed={"sortBy": "-createdAt"}', 'fixed={"sortBy": "createdAt"}', "comments oldest first"),
+    # --- RFIs ----------------------------------------------------------------------------------------------
+    Mutant(
+        T + "rfis.py",
+        '"DESC" if str(value).startswith("-") else "ASC"',
+        '"ASC" if str(value).startswith("-") else "DESC"',
+        "search_rfis inverts the sort direction",
+    ),
+    Mutant(
+        T + "rfis.py",
+        "return value[0] if len(value) == 1 else value",
+        "return value[0]",
+        "search_rfis sends only the first status",
+    ),
+    Mutant(T + "rfis.py", 'None, to="filter.priority"', "None", "search_rfis drops priority"),
+    Mutant(T + "rfis.py", 'None, to="search")', "None)", "search_rfis drops the search text"),
+    Mutant(
+        T + "lookups.py",
+        "return [await person_id(rt, scope, str(value))]",
+        'return [await person_id(rt, scope, str(value), key="id")]',
+        "RFI/photo people sent as member ids instead of Autodesk ids",
+    ),
+    Mutant(
+        T + "rfis.py",
+        'not in ("closed", "void", "answered") else None',
+        'not in ("closed", "void") else None',
+        "answered RFIs marked overdue",
+    ),
+    Mutant(
+        T + "refs.py",
+        '.lstrip("0") == text.lstrip("0")]',
+        " == text]",
+        "numbers must be quoted with their leading zeros",
+    ),
+    Mutant(T + "rfis.py", 'words=("rfi",),', "", "'RFI 012' is not understood"),
+    # --- reviews -------------------------------------------------------------------------------------------
+    Mutant(T + "reviews.py", 'replace(NAME, to="filter[name]"),', "", "list_reviews ignores name"),
+    Mutant(
+        T + "reviews.py", 'fixed={"sort": "createdAt desc"}', 'fixed={"sort": "createdAt"}', "list_reviews oldest first"
+    ),
+    Mutant(
+        T + "reviews.py",
+        'F("due", lambda r, ctx: due(r.get("currentStepDueDate"), ctx.today) if _open(r) else None),',
+        'F("due", lambda r, ctx: due(r.get("dueDate"), ctx.today) if _open(r) else None),',
+        "list_reviews reads the due date from a field reviews do not have",
+    ),
+    Mutant(
+        T + "reviews.py",
+        'F("next", lambda r, _: next_by(r) if _open(r) else None),',
+        "",
+        "list_reviews no longer says who acts next",
+    ),
+    Mutant(
+        T + "reviews.py",
+        'number=Finder("reviews.reviews.list", "sequenceId", lambda n: {"filter[sequenceId]": n}',
+        'number=Finder("reviews.reviews.list", "sequenceId", lambda n: {"filter[name]": n}',
+        "get_review_progress looks a number up by name",
+    ),
+    Mutant(
+        T + "refs.py",
+        "hits = preferred if len(preferred) == 1 else hits",
+        "pass",
+        "an open review no longer wins a name",
+    ),
+    # --- photos --------------------------------------------------------------------------------------------
+    Mutant(
+        T + "photos.py",
+        'NEWEST = {"sort": ["takenAt", "desc"]}',
+        'NEWEST = {"sort": ["takenAt", "asc"]}',
+        "search_photos oldest first",
+    ),
+    Mutant(T + "photos.py", 'None, to="filter.title")', "None)", "search_photos drops title"),
+    Mutant(
+        T + "photos.py",
+        'to="filter.createdBy", via=PERSON_LIST)',
+        'to="filter.createdBy")',
+        "search_photos drops the taken_by lookup",
+    ),
+    Mutant(
+        T + "photos.py",
+        'url = urls.get("fileUrl") if size == "full" else',
+        'url = urls.get("fileUrl") if size == "large" else',
+        "get_photo always attaches the thumbnail",
+    ),
+    Mutant(
+        T + "refs.py",
+        "        if len(shown) == 1:\n",
+        "        if False:\n",
+        "a prefix a list showed is scanned for again",
+    ),
+    # --- Data Connector ------------------------------------------------------------------------------------
+    Mutant(T + "data_connector.py", 'body["projectIdList"] = project_ids', "pass", "create drops projectIdList"),
+    Mutant(
+        T + "data_connector.py",
+        'body["reoccuringInterval"] = every',
+        'body["reoccuringInterval"] = 1',
+        "create ignores every (reoccuringInterval 1)",
+    ),
+    Mutant(
+        T + "data_connector.py",
+        'body["effectiveTo"] = _iso("end", str(end))',
+        'body["effectiveTo"] = str(end)',
+        "create sends effectiveTo as a bare date",
+    ),
+    Mutant(
+        T + "data_connector.py",
+        "str(g).strip().lower() for g in",
+        "str(g).strip() for g in",
+        "create no longer normalises service groups",
+    ),
+    Mutant(
+        T + "data_connector.py",
+        'if schedule != "ONE_TIME":\n        body',
+        'if schedule == "DAY":\n        body',
+        "create sends no interval for weekly/monthly schedules",
+    ),
+    Mutant(
+        T + "data_connector.py",
+        'routes={"request": "dc.request_jobs.list"},',
+        "",
+        "list_data_connector_jobs ignores request",
+    ),
+    Mutant(
+        T + "data_connector.py",
+        'fixed={"sort": "desc"},',
+        'fixed={"sort": "asc"},',
+        "list_data_connector_jobs oldest first",
+    ),
+    # --- shared list machinery, lookups, rendering ---------------------------------------------------------
+    Mutant(
+        T + "listing.py",
+        'return f"{start}..{end}"',
+        'return f"{end}..{start}"',
+        "date ranges sent with their ends swapped",
+    ),
+    Mutant(
+        T + "listing.py",
+        "return check_date(name, start)  # one day",
+        'return f"{check_date(name, start)}.."  # one day',
+        "a one-day range sent as 'from that day on'",
+    ),
+    Mutant(
+        T + "listing.py",
+        "start=(position, skip), want=limit)",
+        "start=(None, skip), want=limit)",
+        "continuation restarts at the first page",
+    ),
+    Mutant(
+        T + "listing.py",
+        "start=(position, skip), want=limit)",
+        "start=(position, skip), want=limit + 1)",
+        "lists fetch one item more than the limit",
+    ),
+    Mutant(
+        T + "lookups.py",
+        "return str(matches[0].get(key))",
+        'return str(matches[0].get("id"))',
+        "people by name resolve to the member id",
+    ),
+    Mutant(
+        T + "runtime.py",
+        'return value.removeprefix("b.")\n        needle',
+        "return value\n        needle",
+        "project ids keep their b. prefix",
+    ),
+    Mutant(
+        T + "spec.py",
+        "view=next((v for p, v in self.views.items() if args.get(p)), self.view),",
+        "view=self.view,",
+        "argument-dependent views ignored",
+    ),
+    Mutant(T + "spec.py", "elif post:\n", "elif False:\n", "POST filters sent in the query instead of the body"),
+    Mutant("acc_mcp/render.py", "overdue=d.day < today", "overdue=d.day <= today", "items due today marked overdue"),
+    Mutant(
+        "acc_mcp/render.py",
+        'lead += f"#{text} " if role == "number" else f"{text} "',
+        'lead += f"{text} "',
+        "numbers lose their '#'",
+    ),
+)
+# ============================================================================================================
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ["tests/tools", "tests/test_server.py"]
+"""The fast subset that holds the contract tests (about 10 s green)."""
+TIMEOUT = 600
+
+
+def check_table(mutants: tuple[Mutant, ...]) -> list[str]:
+    """Every problem with the table: missing files, `old` not found or found more than once, no-op mutants."""
+    problems = []
+    for n, m in enumerate(mutants, 1):
+        path = ROOT / m.file
+        if not path.exists():
+            problems.append(f"#{n} {m.description}: {m.file} does not exist")
+            continue
+        count = path.read_text(encoding="utf-8").count(m.old)
+        if count != 1:
+            problems.append(f"#{n} {m.description}: old text found {count} times in {m.file} (must be exactly once)")
+        if m.old == m.new:
+            problems.append(f"#{n} {m.description}: old and new are the same")
+    return problems
+
+
+def dirty(files: set[str]) -> list[str]:
+    out = subprocess.run(
+        ["git", "status", "--porcelain", "acc_mcp/tools", *sorted(files)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [line for line in out.splitlines() if line.strip()]
+
+
+def run_tests(tests: list[str]) -> tuple[bool, float, str]:
+    start = time.monotonic()
+    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:randomly", *tests]
+    try:
+        proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return False, time.monotonic() - start, "timed out"
+    out = proc.stdout.splitlines()
+    failed = [ln for ln in out if ln.startswith(("FAILED", "ERROR"))]
+    last = [ln for ln in out if ln.startswith("=") or " passed" in ln or " failed" in ln or " error" in ln][-1:]
+    summary = (failed or last or [proc.stdout[-200:]])[0]
+    return proc.returncode == 0, time.monotonic() - start, summary
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # so that `finally` restores the file
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("numbers", nargs="*", type=int, help="run only these mutants (1-based)")
+    parser.add_argument("--list", action="store_true", help="show the table and check it; run nothing")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the run on unmutated code")
+    parser.add_argument("--tests", nargs="+", default=TESTS, help=f"test paths to run (default: {' '.join(TESTS)})")
+    args = parser.parse_args(argv)
+
+    problems = check_table(MUTANTS)
+    if problems:
+        print("The mutant table does not apply to the code (re-target MUTANTS):", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    chosen = [(n, m) for n, m in enumerate(MUTANTS, 1) if not args.numbers or n in args.numbers]
+    if args.list:
+        for n, m in chosen:
+            print(f"{n:3}  {m.file:32} {m.description}")
+        return 0
+    if changed := dirty({m.file for m in MUTANTS}):
+        print("Refusing to run: files the mutants touch have uncommitted changes:", file=sys.stderr)
+        print("\n".join(f"  {c}" for c in changed), file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, _terminate)
+
+    if not args.no_baseline:
+        ok, seconds, summary = run_tests(args.tests)
+        print(f"baseline: {'green' if ok else 'RED'} in {seconds:.0f} s ({summary})", flush=True)
+        if not ok:
+            print("The tests fail without any mutant; fix them first.", file=sys.stderr)
+            return 2
+
+    results: list[tuple[int, Mutant, bool, float, str]] = []
+    for n, m in chosen:
+        path = ROOT / m.file
+        original = path.read_text(encoding="utf-8")
+        try:
+            path.write_text(original.replace(m.old, m.new, 1), encoding="utf-8")
+            passed, seconds, summary = run_tests(args.tests)
+        finally:
+            path.write_text(original, encoding="utf-8")
+        results.append((n, m, not passed, seconds, summary))
+        status = "caught" if not passed else "MISSED"
+        print(f"{n:3}  {status:6}  {seconds:5.1f} s  {m.file:32} {m.description}", flush=True)
+
+    caught = sum(1 for r in results if r[2])
+    print()
+    print(f"{'#':>3}  {'result':6}  {'file':32} mutant")
+    for n, m, was_caught, _seconds, summary in results:
+        print(f"{n:3}  {'caught' if was_caught else 'MISSED':6}  {m.file:32} {m.description}")
+        if was_caught:
+            print(f"{'':13}by {summary[:110]}")
+    print(f"\n{caught}/{len(results)} mutants caught, {len(results) - caught} missed")
+    if leftover := dirty({m.file for m in MUTANTS}):
+        print("WARNING: files left changed:", *leftover, sep="\n  ", file=sys.stderr)
+        return 2
+    return 0 if caught == len(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

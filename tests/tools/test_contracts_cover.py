@@ -1,0 +1,56 @@
+"""The contract tables cover the whole tool surface: every tool the server lists (all toolsets) has a table, and
+every parameter of every tool appears in at least one row that passes."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client
+from starlette.applications import Starlette
+
+from acc_mcp.demo import demo_server
+from tests.tools.contract import Case
+
+pytestmark = pytest.mark.anyio
+MODULES = [
+    importlib.import_module(f"tests.tools.{m.name}")
+    for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+    if m.name.startswith("test_contracts_") and m.name != "test_contracts_cover"
+]
+"""Every table module: tests/tools/test_contracts_*.py."""
+
+
+def rows() -> list[tuple[Case, bool]]:
+    """(case, expected to pass) for every row of every table."""
+    out = []
+    for module in MODULES:
+        for value in vars(module).values():
+            if not isinstance(value, list):
+                continue
+            for param in value:
+                values = getattr(param, "values", None)  # a pytest.param
+                if isinstance(values, tuple) and values and isinstance(values[0], Case):
+                    out.append((values[0], not any(m.name == "xfail" for m in param.marks)))
+    return out
+
+
+async def test_every_tool_and_parameter_has_a_contract_row(sandbox_app: Starlette) -> None:
+    async with Client(demo_server({"toolsets": "all"}, app=sandbox_app)) as client:
+        tools = {t.name: set(t.input_schema.get("properties", {})) for t in (await client.list_tools()).tools}
+    covered: dict[str, set[str]] = {}
+    counts: dict[str, int] = {}
+    for case, passing in rows():
+        counts[case.tool] = counts.get(case.tool, 0) + 1
+        if passing:
+            used: set[str] = set(case.args) | set(case.before or {})
+            if case.before is not None:
+                used.add("cursor")
+            covered.setdefault(case.tool, set()).update(used)
+    assert set(counts) == set(tools), f"tools without a table: {set(tools) - set(counts)}"
+    missing: dict[str, Any] = {name: params - covered.get(name, set()) for name, params in tools.items()}
+    assert not any(missing.values()), f"parameters no passing row uses: { {k: v for k, v in missing.items() if v} }"
+    assert all(n >= 3 for n in counts.values()), counts
