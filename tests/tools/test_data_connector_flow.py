@@ -23,6 +23,7 @@ from acc_mcp.demo import demo_server
 from acc_mcp.sandbox.data_connector_data import JOB_LIMIT, JOB_WINDOW, extract_files
 from tests.tools.dc_sandbox import dc_state, new_job
 from tests.tools.recorder import Recorder, recording_server
+from tests.tools.test_data_connector import call
 
 pytestmark = pytest.mark.anyio
 
@@ -49,13 +50,6 @@ def sandbox_sleep(sandbox_app: Starlette, monkeypatch: pytest.MonkeyPatch) -> li
 async def client(sandbox_app: Starlette, tmp_path: Path) -> AsyncIterator[Client]:
     async with Client(demo_server({"toolsets": "all", "download_dir": str(tmp_path)}, app=sandbox_app)) as c:
         yield c
-
-
-async def call(client: Client, tool: str, **args: Any) -> tuple[str, dict[str, Any]]:
-    result = await client.call_tool(tool, args)
-    text = "\n".join(b.text for b in result.content if b.type == "text")
-    assert not result.is_error, text
-    return text, result.structured_content or {}
 
 
 async def error(client: Client, tool: str, **args: Any) -> str:
