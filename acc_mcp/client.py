@@ -426,9 +426,16 @@ def _int(value: Any) -> int:
         return 0
 
 
+class Exploded(tuple[str, ...]):
+    """Values ACC reads as an exploded array, the key repeated (`?filter[statusId]=a&filter[statusId]=b`: Assets,
+    Forms); any other list is sent comma-separated."""
+
+
 def _param(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Exploded):
+        return [str(v) for v in value]
     if isinstance(value, list | tuple):
         return ",".join(str(v) for v in value)
     return value

@@ -7,6 +7,7 @@ Styles found in the reference:
 - `BareArrayPaging` — hq v1: `limit`/`offset` in the query, the body *is* the list, no total.
 - `TokenPaging` — an opaque upstream token: `cursorState` in the query (assets) or in the next request's
   body (`pagination.nextPost`, photos).
+- `WholeList` — no paging in the request: one answer holds the whole list (asset categories).
 
 A position is where a page starts: an int offset, or the upstream token (None for the first page). The
 model's cursor encodes (position, items to skip in that page, a fingerprint of the query), so a result cut
@@ -146,6 +147,22 @@ class TokenPaging:
             token = pagination.get("cursorState") if pagination.get("nextUrl", True) else None
         total = pagination.get("totalResults")
         return Page(_results(body, "results"), total if isinstance(total, int) else None, token or None)
+
+
+@dataclass(frozen=True)
+class WholeList:
+    """An unpaged list (asset categories): one request returns every item, under `results_key`."""
+
+    max_page: int = 10_000
+    results_key: str = "results"
+    random_access: bool = False
+
+    def request(self, call: Call, position: Position, size: int) -> Call:
+        return call
+
+    def parse(self, position: Position, size: int, body: Any) -> Page:
+        items = _results(body, self.results_key)
+        return Page(items, len(items), None)
 
 
 # --- the model's cursor ------------------------------------------------------------------------

@@ -205,6 +205,8 @@ def sample_values(app: Starlette) -> dict[str, Any]:
         "request": "weekly",
         "job": finished_job(app)[:8],
         "file": "README.txt",
+        "company": app.state.world.companies[0]["name"],
+        "person": app.state.world.users[0]["name"],
     }
 
 

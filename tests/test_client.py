@@ -9,7 +9,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from acc_mcp.client import AccClient, RetryPolicy, StaticToken
+from acc_mcp.client import AccClient, Exploded, RetryPolicy, StaticToken
 from acc_mcp.config import Settings
 from acc_mcp.errors import (
     AmbiguousWrite,
@@ -58,6 +58,25 @@ async def test_bearer_region_and_b_prefix() -> None:
     assert seen[0].headers["authorization"] == f"Bearer {TOKEN}"
     assert seen[0].headers["x-ads-region"] == "EMEA" and seen[0].headers["region"] == "EMEA"
     assert seen[1].url.path == "/hq/v1/regions/eu/accounts/acc/users"
+
+
+async def test_exploded_arrays_repeat_the_key_other_lists_are_comma_separated() -> None:
+    seen: list[httpx2.Request] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request)
+        return httpx2.Response(200, json={"results": []})
+
+    client, _ = make(handler)
+    async with client:
+        params = {"statuses": Exploded(["draft", "submitted"]), "filter[status]": ["open", "closed"], "a": True}
+        await client.get(client.url("/construction/forms/v1/projects/{p}/forms", p="p1"), params=params)
+    assert seen[0].url.params.multi_items() == [
+        ("statuses", "draft"),
+        ("statuses", "submitted"),
+        ("filter[status]", "open,closed"),
+        ("a", "true"),
+    ]
 
 
 async def test_bad_id_is_refused_before_sending() -> None:

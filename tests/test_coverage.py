@@ -18,12 +18,6 @@ from acc_mcp.tools import ALL_TOOLS
 
 PENDING = set(
     """
-    admin.companies.list hq.companies.get hq.companies.search hq.users.list hq.users.get admin.user_projects.list
-    admin.user_products.list admin.user_roles.list hq.users.search admin.project_users.get hq.business_units.get
-
-    assets.assets.list assets.categories.list assets.status_step_sets.list assets.statuses.list
-    assets.custom_attributes.list assets.category_attributes.list
-
     autospecs.metadata.get autospecs.smart_register.get autospecs.requirements.get autospecs.submittals_summary.get
 
     files.exports.create files.exports.get
@@ -34,10 +28,6 @@ PENDING = set(
 
     packages.packages.list packages.resources.list
 
-    forms.templates.list forms.forms.list
-
-    issues.me.get issues.attribute_definitions.list issues.attribute_mappings.list issues.root_causes.list
-    issues.attachments.list
 
     reviews.workflows.get reviews.workflows.list reviews.versions.list reviews.approval_statuses.list
 

@@ -13,6 +13,7 @@ from acc_mcp.paging import (
     Call,
     OffsetPaging,
     TokenPaging,
+    WholeList,
     collect,
     decode_cursor,
     encode_cursor,
@@ -219,3 +220,15 @@ async def test_concurrency_is_never_exceeded() -> None:
     gate = Gate(upstream, opens_at=1)
     got = await collect(gate, OffsetPaging(max_page=10), Call("GET", "https://h/x"), want=100, concurrency=3)
     assert gate.peak == 3 and len(got.items) == 100
+
+
+async def test_a_whole_list_is_one_request_as_it_is() -> None:
+    calls: list[Call] = []
+
+    async def fetch(call: Call) -> Any:
+        calls.append(call)
+        return {"pagination": {"limit": 25, "offset": 0, "totalResults": 23}, "data": ITEMS}
+
+    got = await collect(fetch, WholeList(results_key="data"), Call("GET", "/c", {"filter[isActive]": "true"}), want=10)
+    assert [c.params for c in calls] == [{"filter[isActive]": "true"}]  # no limit or offset: none are documented
+    assert got.items == ITEMS[:10] and got.total == 23 and got.resume_at(10) == (None, 10)

@@ -14,7 +14,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from .admin_data import HQ_COMPANY_FIELDS, HQ_USER_FIELDS, hq_company, hq_user, hub
+from .admin_data import (
+    HQ_COMPANY_FIELDS,
+    HQ_USER_FIELDS,
+    business_units,
+    hq_company,
+    hq_user,
+    hub,
+    user_products,
+    user_projects,
+    user_roles,
+)
 from .engine import Ctx, Fields, Get, Handle, List, Row, Sort, by_id, in_account, mount
 from .filters import Dated, Filter, OneOf, Record, Test, Text, Where
 from .http import ApiError, ok, query_list, world_of
@@ -104,6 +114,19 @@ def _hq(key: str, source: Callable[[Ctx], list[Record]], sortable: tuple[str, ..
     return List(key, source, filters=filters, sort=sort, fields=fields, open=in_hq, aliases=[EU])
 
 
+def _account_user(c: Ctx) -> Record:
+    user = c.world.user(c.param("userId"))
+    if user is None:
+        raise ApiError(404, f"User {c.param('userId')} not found in this account.")
+    return user
+
+
+def _user_list(key: str, source: Callable[[Ctx], list[Record]], *filters: Filter, sort: str = "name") -> List:
+    """An admin v1 list about one account user (their projects, products or roles)."""
+    sorts = Sort(("name", "status", "key", "createdAt", "updatedAt"), default=sort, lenient=True)
+    return List(key, source, filters=filters, sort=sorts, fields=Fields(), open=in_account)
+
+
 async def hubs(request: Request) -> Response:
     """Data Management's hub list: where a client without ACC_ACCOUNT_ID finds its account (b.<id>)."""
     return ok(hub(world_of(request)))
@@ -153,6 +176,27 @@ ROWS: list[Row] = [
     _hq("hq.companies.search", _hq_companies, HQ_COMPANY_FIELDS, HqSearch("name", "trade")),
     Get("hq.companies.get", lambda c: _hq_one(c, "company"), open=in_hq, aliases=[EU]),
     _hq("hq.project_companies.list", _project_companies, HQ_COMPANY_FIELDS),
+    Get("hq.business_units.get", lambda c: {"business_units": business_units(c.world)}, open=in_hq, aliases=[EU]),
+    _user_list(
+        "admin.user_projects.list",
+        lambda c: user_projects(c.world, _account_user(c)["id"]),
+        OneOf("id"),
+        OneOf("status"),
+        Text("name", modes=True),
+        Text("jobNumber", modes=True),
+    ),
+    _user_list(
+        "admin.user_products.list",
+        lambda c: user_products(c.world, _account_user(c)["id"]),
+        OneOf("key"),
+        sort="key",
+    ),
+    _user_list(
+        "admin.user_roles.list",
+        lambda c: user_roles(c.world, _account_user(c)),
+        OneOf("status"),
+        Text("name", modes=True),
+    ),
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .world import ACCOUNT_NAME, World
+from .world import ACCOUNT_NAME, World, make_uuid
 
 HQ_USER_FIELDS = (
     "id", "account_id", "status", "role", "company_id", "company_name", "last_sign_in", "email", "name", "nickname",
@@ -53,3 +53,65 @@ def hub(world: World) -> dict[str, Any]:
         "jsonapi": {"version": "1.0"},
         "data": [{"type": "hubs", "id": f"b.{world.account_id}", "attributes": attributes}],
     }
+
+
+UNITS = (
+    ("North America", "USA, Canada", None),
+    ("Pacific Northwest", "Oregon, Washington", 0),
+    ("Mountain", "Colorado, Utah", 0),
+)
+"""Business units: name, description, index of the parent."""
+
+
+def business_units(world: World) -> list[dict[str, Any]]:
+    """The account's business-unit tree, flattened with each unit's parent path (hq v1 form)."""
+    rng = world.rng("business-units")
+    out: list[dict[str, Any]] = []
+    stamp = world.companies[0]["createdAt"]
+    for name, description, parent in UNITS:
+        up = out[parent] if parent is not None else None
+        out.append(
+            {"id": make_uuid(rng), "account_id": world.account_id, "parent_id": up["id"] if up else None}
+            | {"name": name, "description": description, "path": up["name"] if up else None}
+            | {"created_at": stamp, "updated_at": stamp}
+        )
+    return out
+
+
+def user_projects(world: World, user_id: str) -> list[dict[str, Any]]:
+    """The projects a user is a member of, with their access on each (admin v1 user projects)."""
+    out = []
+    for project in world.projects:
+        member = next((m for m in world.project_members(project["id"]) if user_id in (m["id"], m["autodeskId"])), None)
+        if member is not None:
+            levels = {"projectAdmin": member["accessLevels"]["projectAdmin"], "projectMember": True}
+            out.append({k: v for k, v in project.items() if k not in HIDDEN} | {"accessLevels": levels})
+    return out
+
+
+HIDDEN = ("products", "memberCount", "companyCount", "lastSignIn", "memberGroupId", "adminGroupId", "templateId")
+"""Project fields the user-projects example does not carry."""
+
+
+def user_products(world: World, user_id: str) -> list[dict[str, Any]]:
+    """A user's products across projects, each with the projects where the user has it."""
+    projects = user_projects(world, user_id)
+    out: dict[str, dict[str, Any]] = {}
+    for project in projects:
+        full = world.project(project["id"]) or {}
+        for product in full.get("products", []):
+            entry = out.setdefault(
+                product["key"], {k: product[k] for k in ("key", "icon", "name")} | {"projectIds": []}
+            )
+            entry["projectIds"].append(project["id"])
+    return list(out.values())
+
+
+def user_roles(world: World, user: dict[str, Any]) -> list[dict[str, Any]]:
+    """A user's roles, each with the projects where the user holds it."""
+    projects = [p["id"] for p in user_projects(world, user["id"])]
+    return [
+        {"id": r["id"], "status": "active", "name": r["name"], "key": r["name"].lower().replace(" ", "_")}
+        | {"createdAt": user["addedOn"], "updatedAt": user["updatedAt"], "projectIds": projects}
+        for r in user["roles"]
+    ]

@@ -8,6 +8,7 @@ cursors, sign-in), so every endpoint is still declared once, by key, and counted
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
@@ -19,7 +20,7 @@ from starlette.routing import BaseRoute, Route
 from ..endpoints import Endpoint, endpoint
 from .filters import Filter
 from .http import ApiError, ok, query_list, require_account, require_project
-from .pages import array_page, offset_page, query_window
+from .pages import Sealer, array_page, cursor_page, offset_page, query_window
 from .sorting import Key, check, order, parse_fields
 from .world import World
 
@@ -139,14 +140,20 @@ class List:
         ep = endpoint(self.key)
         if ep.paging == "array":
             return ok(self._shape(ctx, array_page(request, items, ep)))
-        limit, offset = query_window(request, ep, maximum=self.max_limit)
-        if self.unpaged and request.query_params.get(self.unpaged):
-            limit, offset = max(1, len(items)), 0
-        page = offset_page(request, items, limit, offset, links=self.links)
+        if ep.paging == "cursor":
+            page = cursor_page(request, items, ep, _sealer(ctx.world, ep.key))
+        elif ep.paging == "none" or (self.unpaged and request.query_params.get(self.unpaged)):
+            page = offset_page(request, items, max(1, len(items)), 0, links=False)  # the whole list at once
+        else:
+            limit, offset = query_window(request, ep, maximum=self.max_limit)
+            page = offset_page(request, items, limit, offset, links=self.links)
         if self.respond is not None and not query_list(request, "fields"):
             return self.respond(ctx, page)
-        page["results"] = self._shape(ctx, page["results"])
-        return ok(page)
+        results = self._shape(ctx, page.pop("results"))
+        if ep.items == "results":
+            return ok({**page, "results": results})
+        # Forms: the items under `data`, and `nextUrl` null on the last page, as its reference says.
+        return ok({ep.items: results, "pagination": {"nextUrl": None, **page["pagination"]}})
 
     def _shape(self, ctx: Ctx, items: list[Record]) -> list[Record]:
         items = self.render(ctx, items) if self.render else items
@@ -193,6 +200,11 @@ class KeyedRoute(Route):
             return await row(request, request.app.state.families[family])
 
         super().__init__(path, handle, methods=[self.ep.method], name=row.key if path == self.ep.path else None)
+
+
+def _sealer(world: World, key: str) -> Sealer:
+    """The `cursorState` sealer of one endpoint (per world, so a cursor from another sandbox is refused)."""
+    return Sealer(hashlib.sha256(f"{world.seed}:cursor:{key}".encode()).digest())
 
 
 def mount(family: str, rows: Sequence[Row]) -> list[BaseRoute]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..errors import ConfigError
-from . import admin, data_connector, data_connector_jobs, issues, locations, photos, reviews, rfis
+from . import admin, assets, data_connector, data_connector_jobs, forms, issues, locations, photos, reviews, rfis
 from .base import Param, ToolOutput, ToolSpec
 
 ALL_TOOLS: tuple[ToolSpec, ...] = (
@@ -15,6 +15,8 @@ ALL_TOOLS: tuple[ToolSpec, ...] = (
     *rfis.TOOLS,
     *reviews.TOOLS,
     *photos.TOOLS,
+    *forms.TOOLS,
+    *assets.TOOLS,
     *data_connector.TOOLS,
     *data_connector_jobs.TOOLS,
 )

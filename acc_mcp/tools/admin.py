@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Literal
 
+from mcp.types import ContentBlock
+
+from ..errors import InvalidInput, NotFound
+from ..render import when
 from ..views import F, Record, View
-from .base import Param
+from .base import Param, Via
 from .listing import NAME
+from .refs import Finder, Ref
+from .runtime import Runtime, Scope
 from .spec import GetSpec, ListSpec, tools
 
 # No ids in list lines: every tool takes a project by name or job number, and a person by name; a UUID costs
@@ -62,6 +68,110 @@ MEMBER_CONTACT = MEMBER.extend(F("email"))
 """When the model looks for someone by name, it usually wants to reach them: add the email."""
 FIND_PROJECT = "Call list_projects to find the project id."
 
+
+def _city(c: Record, _: object) -> Any:
+    """hq v1 records carry `city`; admin v1 ones an `addresses` list."""
+    return c.get("city") or next((a.get("city") for a in c.get("addresses") or []), None)
+
+
+COMPANY = View(F("name", role="bare"), F("trade", role="bare"), F("city", _city, "bare"))
+COMPANY_DETAIL = COMPANY.extend(
+    F(
+        "address",
+        lambda c, _: ", ".join(str(c[k]) for k in ("address_line_1", "city", "state_or_province") if c.get(k)),
+    ),
+    F("phone"),
+    F("website", "website_url"),
+    F("erp", "erp_id"),
+    F("id"),
+)
+COMPANY_REF = Ref(
+    kind="company",
+    placeholder="company_id",
+    lister="list_companies",
+    name=Finder("hq.companies.search", "name", lambda t: {"name": t}, scan=100, full=True),
+)
+
+
+async def _account_filter(_rt: Runtime, scope: Scope, name: str, value: Any) -> Any:
+    """hq's project companies list takes no filters: say so rather than ignore one."""
+    if scope.project:
+        raise InvalidInput(f"{name} filters the account's companies only; call list_companies without project.")
+    return value
+
+
+ACCOUNT_FILTER = Via(_account_filter)
+USER = View(
+    F("name", role="bare"),
+    F("company", "company_name", "bare"),
+    F("title", "job_title", "bare"),
+    F("email", role="bare"),
+)
+
+
+def _projects(u: Record, _: object) -> list[str]:
+    return [
+        f"{p.get('name')}{' (admin)' if (p.get('accessLevels') or {}).get('projectAdmin') else ''}"
+        for p in u.get("_projects", [])
+    ]
+
+
+def _membership(u: Record, _: object) -> Any:
+    m = u.get("_member")
+    if not m:
+        return None
+    products = ", ".join(p.get("key", "") for p in m.get("products") or [])
+    return f"{m.get('status')}, {_roles(m)}, {m.get('companyName')}; products {products}"
+
+
+PERSON_DETAIL = USER.extend(
+    F("status"),
+    F("account role", "role"),
+    F("phone"),
+    F("last sign-in", lambda u, _: when(u.get("last_sign_in"))),
+    F("on project", _membership),
+    F("projects", _projects),
+    F("products", lambda u, _: [p.get("name") for p in u.get("_products", [])]),
+    F("roles", lambda u, _: [r.get("name") for r in u.get("_roles", [])]),
+    F("id"),
+)
+PERSON_REF = Ref(
+    kind="person",
+    placeholder="user_id",
+    lister="list_account_users",
+    name=Finder("hq.users.search", "name", lambda t: {"name": t}, scan=100, full=True),
+)
+USER_LISTS = {
+    "_projects": "admin.user_projects.list",
+    "_products": "admin.user_products.list",
+    "_roles": "admin.user_roles.list",
+}
+
+
+async def _access(rt: Runtime, user: Record, args: dict[str, Any]) -> tuple[list[ContentBlock], str | None]:
+    """A person's projects, products and roles (and membership of `project`), in the same call."""
+    scope = await rt.scope(args.get("project"), account=True)
+    ids = {"userId": str(user.get("id"))}
+    for field, key in USER_LISTS.items():
+        user[field] = await rt.collect(rt.call(key, scope, ids=ids), key, 200)
+    if not scope.project:
+        return [], None
+    try:
+        user["_member"] = await rt.read(rt.call("admin.project_users.get", scope, ids=ids))
+    except NotFound:
+        return [], f"Not a member of project {args.get('project')}."
+    return [], None
+
+
+def _unit(u: Record) -> str:
+    return f"{u.get('path')} > {u.get('name')}" if u.get("path") else str(u.get("name"))
+
+
+def _hub(h: Record) -> str:
+    attrs = h.get("attributes") or {}
+    return f"{attrs.get('name')} · account {str(h.get('id')).removeprefix('b.')} · {attrs.get('region')}"
+
+
 TOOLS = tools(
     ListSpec(
         name="list_projects",
@@ -93,6 +203,7 @@ TOOLS = tools(
         view=PROJECT_DETAIL,
         header=lambda p: f"Project {p.get('name')}",
         full=False,
+        default=True,
         not_found=FIND_PROJECT,
     ),
     ListSpec(
@@ -111,5 +222,86 @@ TOOLS = tools(
         fixed={"sort": "name"},
         limit=50,
         not_found=FIND_PROJECT,
+    ),
+    ListSpec(
+        name="list_companies",
+        description="Companies in the account, or on one project.",
+        toolset="admin",
+        endpoint="admin.companies.list",
+        view=COMPANY,
+        noun="companies",
+        params=[
+            Param("project", str | None, "Only this project's.", None),
+            Param("name", str | None, "Name contains.", None, to="filter[name]", via=ACCOUNT_FILTER),
+            Param("trade", str | None, "Trade contains.", None, to="filter[trade]", via=ACCOUNT_FILTER),
+        ],
+        routes={"project": "hq.project_companies.list"},
+        fixed={"sort": "name"},
+        limit=50,
+        not_found="Call list_projects for the project.",
+    ),
+    GetSpec(
+        name="get_company",
+        description="One company's trade, address, phone, website.",
+        toolset="admin",
+        endpoint="hq.companies.get",
+        view=COMPANY_DETAIL,
+        header=lambda c: f"Company {c.get('name')}",
+        ref=COMPANY_REF,
+        ref_param=Param("company", str, "Name or id."),
+        full=False,
+        not_found="Call list_companies for names.",
+    ),
+    ListSpec(
+        name="list_account_users",
+        description="People in the whole account, by name or company.",
+        toolset="admin",
+        endpoint="hq.users.list",
+        view=USER,
+        noun="people",
+        params=[
+            Param("name", str | None, "Name contains.", None, to="name"),
+            Param("company", str | None, "Company contains.", None, to="company_name"),
+        ],
+        routes={"name": "hq.users.search", "company": "hq.users.search"},
+        fixed={"sort": "name"},
+        limit=50,
+        maximum=100,
+        not_found="Check ACC_ACCOUNT_ID.",
+    ),
+    GetSpec(
+        name="get_person",
+        description="A person's contact, projects, products and roles.",
+        toolset="admin",
+        endpoint="hq.users.get",
+        view=PERSON_DETAIL,
+        header=lambda u: f"Person {u.get('name')}",
+        ref=PERSON_REF,
+        ref_param=Param("person", str, "Name or id."),
+        params=[Param("project", str | None, "Also their role here.", None)],
+        attach=_access,
+        also=(*USER_LISTS.values(), "admin.project_users.get", "admin.projects.list"),
+        full=False,
+        not_found="Call list_account_users for names.",
+    ),
+    GetSpec(
+        name="list_business_units",
+        description="The account's business units.",
+        toolset="admin",
+        endpoint="hq.business_units.get",
+        view=View(F("units", lambda r, _: [_unit(u) for u in r.get("business_units") or []])),
+        header=lambda _: "Business units",
+        full=False,
+        not_found="Check ACC_ACCOUNT_ID.",
+    ),
+    GetSpec(
+        name="list_accounts",
+        description="ACC accounts (hubs) you can reach, with ids.",
+        toolset="admin",
+        endpoint="dm.hubs.list",
+        view=View(F("accounts", lambda r, _: [_hub(h) for h in r.get("data") or []])),
+        header=lambda _: "Accounts",
+        full=False,
+        not_found="Check the sign-in.",
     ),
 )

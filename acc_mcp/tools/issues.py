@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from mcp.types import ContentBlock
+
+from ..errors import Forbidden, NotFound
 from ..render import due, short_day, when
 from ..views import F, Record, View, ViewContext, name_of
 from .base import Param
+from .issue_settings import SETTINGS, VOCAB
 from .listing import PERSON, Quoted, range_param
-from .lookups import ISSUE_TYPE, ISSUE_TYPES, PEOPLE
+from .locations import LOCATION
+from .lookups import ISSUE_TYPE, ISSUE_TYPES, PEOPLE, names
 from .lookups import PERSON as PERSON_ID
 from .refs import Finder, Ref, via_ref
+from .runtime import Runtime
 from .spec import GetSpec, ListSpec, tools
 
 Status = Literal[
@@ -49,12 +55,18 @@ ISSUE_DETAIL = ISSUE.extend(
     F("updated", lambda i, _: when(i.get("updatedAt"))),
     F("closed", lambda i, _: when(i.get("closedAt"))),
     F("closed by", name_of("closedBy")),
+    F("owner", lambda i, ctx: ctx.name(i.get("ownerId")) if i.get("ownerId") != i.get("createdBy") else None),
+    F("opened by", name_of("openedBy")),
+    F("updated by", name_of("updatedBy")),
+    F("root cause", name_of("rootCauseId")),
     F("comments", "commentCount"),
     F("attachments", lambda i, _: i.get("attachmentCount") or None),
     F("watchers", lambda i, ctx: [ctx.name(w) for w in i.get("watchers") or []]),
     F(
         "custom",
-        lambda i, _: {a.get("title"): a.get("value") for a in i.get("customAttributes") or [] if a.get("value")},
+        lambda i, ctx: {
+            a.get("title"): ctx.name(a.get("value")) for a in i.get("customAttributes") or [] if a.get("value")
+        },
     ),
     F("can move to", "permittedStatuses"),
 )
@@ -64,6 +76,41 @@ ISSUE_REF = Ref(
     lister="list_issues",
     number=Finder("issues.issues.list", "displayId", lambda n: {"filter[displayId]": n}, scan=1, full=True),
 )
+
+LATEST = 3
+"""Comments shown with an issue: "what's the latest comment on #262" is then one call."""
+CLIP = 300
+
+
+async def _talk(rt: Runtime, issue: dict[str, Any], args: dict[str, Any]) -> tuple[list[ContentBlock], str | None]:
+    """The issue's latest comments (author, date, text) and its attachments' names, as a note. The issue's
+    facts are worth having without them: a section the user may not read says so instead of failing the call."""
+    scope = await rt.scope(args["project"], account=False)
+    ids, lines = {"issueId": str(issue.get("id"))}, []
+    if issue.get("commentCount"):
+        try:
+            query = {"sortBy": "-createdAt", "limit": LATEST}
+            body = await rt.read(rt.call("issues.comments.list", scope, params=query, ids=ids))
+            who = await names(rt, scope, (PEOPLE,))
+            lines.append(f"Latest comments ({issue.get('commentCount')} in all; list_issue_comments for more):")
+            lines += [_comment(c, who, rt) for c in (body or {}).get("results", [])[:LATEST]]
+        except (Forbidden, NotFound) as exc:
+            lines.append(f"Comments unavailable: {exc}")
+    if issue.get("attachmentCount"):
+        try:
+            body = await rt.read(rt.call("issues.attachments.list", scope, ids=ids))
+            files = [str(a.get("displayName") or a.get("fileName")) for a in (body or {}).get("attachments", [])]
+            lines.append(f"Attachments: {', '.join(files) or 'none'}")
+        except (Forbidden, NotFound) as exc:
+            lines.append(f"Attachments unavailable: {exc}")
+    return [], "\n".join(lines) or None
+
+
+def _comment(c: dict[str, Any], who: dict[str, str], rt: Runtime) -> str:
+    text = " ".join(str(c.get("body", "")).split())
+    text = text if len(text) <= CLIP else text[: CLIP - 1] + "…"
+    return f"- {short_day(c.get('createdAt'), rt.today())} {who.get(str(c.get('createdBy')), 'someone')}: {text}"
+
 
 COMMENT = View(
     F("date", lambda c, ctx: short_day(c.get("createdAt"), ctx.today), "bare"),
@@ -85,6 +132,14 @@ TOOLS = tools(
             Param("assignee", str | None, PERSON, None, to="filter[assignedTo]", via=PERSON_ID),
             Param("type", str | None, "Type or subtype.", None, to="*", via=ISSUE_TYPE),
             Param("search", str | None, "Title or number.", None, to="filter[search]"),
+            Param(
+                "location",
+                str | None,
+                "Location name; includes rooms below.",
+                None,
+                to="filter[subLocationId]",
+                via=LOCATION,
+            ),
             range_param("due", "filter[dueDate]"),
             range_param("created", "filter[createdAt]"),
             Param("sort", Sort | None, "Default -updatedAt; '-' descending.", None, to="sortBy"),
@@ -96,7 +151,7 @@ TOOLS = tools(
     ),
     GetSpec(
         name="get_issue",
-        description="One issue in full.",
+        description="One issue in full, with latest comments and attachments.",
         toolset="issues",
         default=True,
         endpoint="issues.issues.get",
@@ -104,7 +159,9 @@ TOOLS = tools(
         header=lambda i: f"Issue #{i.get('displayId')}",
         ref=ISSUE_REF,
         ref_param=Param("issue", Quoted, "Number or id."),
-        names=(PEOPLE, ISSUE_TYPES),
+        names=(PEOPLE, ISSUE_TYPES, VOCAB),
+        attach=_talk,
+        also=("issues.comments.list", "issues.attachments.list"),
         not_found=NOT_FOUND,
     ),
     ListSpec(
@@ -119,4 +176,5 @@ TOOLS = tools(
         names=(PEOPLE,),
         not_found=NOT_FOUND,
     ),
+    SETTINGS,
 )

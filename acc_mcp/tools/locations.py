@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import InvalidInput
 from ..views import F, View, name_of
+from .base import Via
 from .lookups import Names, listing
 from .runtime import Runtime, Scope
 from .spec import ListSpec, tools
@@ -31,6 +33,29 @@ async def _paths(rt: Runtime, scope: Scope) -> dict[str, str]:
 
 
 PATHS = Names(("locations.nodes.list",), _paths)
+
+
+async def _location(rt: Runtime, scope: Scope, name: str, value: Any) -> str:
+    """A location by path, name or id ("Level 3", "Tower > Level 3") → its node id."""
+    paths = await _paths(rt, scope)
+    low = str(value).strip().lower()
+    tests = (
+        lambda i, p: low in (i.lower(), p.lower()),
+        lambda i, p: p.lower().rsplit(" > ", 1)[-1] == low,
+        lambda i, p: low in p.lower(),
+    )
+    for test in tests:
+        hits = [i for i, p in paths.items() if test(i, p)]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            shown = "; ".join(paths[i] for i in hits[:6])
+            raise InvalidInput(f"{name} {value!r} matches {len(hits)} locations: {shown}. Pass more of the path.")
+    raise InvalidInput(f"No location matches {value!r}. Call list_locations to see them.")
+
+
+LOCATION = Via(_location, ("locations.nodes.list",))
+"""A location given by name (a filter's `locationId`)."""
 NODE = View(F("path", name_of("id"), "bare"), F("type"), F("barcode"))
 
 TOOLS = tools(

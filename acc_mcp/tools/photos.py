@@ -28,11 +28,21 @@ MAX_IMAGE_BYTES = 1_500_000
 NOT_FOUND = "Call list_projects for the project id, or search_photos for photo ids."
 NEWEST = {"sort": ["takenAt", "desc"]}
 
+CLIP = 90
+"""A list line carries the start of a description; get_photo has all of it."""
+
+
+def _clip(text: Any) -> str | None:
+    words = " ".join(str(text or "").split())
+    return words if len(words) <= CLIP else words[: CLIP - 1].rsplit(" ", 1)[0] + "…"
+
+
 PHOTO = View(
     F("id", lambda p, _: ShortId(str(p.get("id")), "photo"), "lead"),
     F("title", role="bare"),
     F("taken", lambda p, ctx: short_day(p.get("takenAt") or p.get("createdAt"), ctx.today), "bare"),
     F("by", name_of("createdBy"), "joined"),
+    F("description", lambda p, _: _clip(p.get("description")), "bare"),
 )
 PHOTO_DETAIL = View(
     F("title"),

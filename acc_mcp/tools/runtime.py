@@ -27,7 +27,7 @@ from ..client import AccClient
 from ..config import Settings
 from ..endpoints import Endpoint, endpoint
 from ..errors import InvalidInput
-from ..paging import BareArrayPaging, Call, OffsetPaging, Paging, TokenPaging, collect
+from ..paging import BareArrayPaging, Call, OffsetPaging, Paging, TokenPaging, WholeList, collect
 
 UUID = re.compile(r"^(b\.)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 CACHE_SECONDS = 300.0
@@ -40,11 +40,13 @@ def paging_of(ep: Endpoint, *, page: int | None = None) -> Paging:
     """The paging strategy for an endpoint's documented style, at its documented page size."""
     size = page or ep.max_limit or 100
     if ep.paging in ("offset", "offset-body"):
-        return OffsetPaging(max_page=size, in_body=ep.paging == "offset-body")
+        return OffsetPaging(max_page=size, in_body=ep.paging == "offset-body", results_key=ep.items)
     if ep.paging == "array":
         return BareArrayPaging(max_page=size)
     if ep.paging in ("cursor", "cursor-body"):
         return TokenPaging(max_page=size, in_body=ep.paging == "cursor-body")
+    if ep.method == "GET" and ep.key.endswith(".list"):
+        return WholeList(results_key=ep.items)
     raise ValueError(f"{ep.key} is not a paged endpoint")
 
 

@@ -160,6 +160,8 @@ class GetSpec:
     full: bool = True
     """Offer `full=true`: every field of the record."""
     attach: Attach | None = None
+    also: Sequence[str] = ()
+    """Registry keys `attach` calls (an issue's comments), so the tool's endpoint list stays exact."""
     default: bool = False
     not_found: str = "Call list_projects for the project id."
 
@@ -194,7 +196,8 @@ class GetSpec:
             out.extra = extra
             return out
 
-        return _tool(self, params, run, _calls([ep], self.params, self.names, self.ref))
+        calls = _calls([ep], self.params, self.names, self.ref)
+        return _tool(self, params, run, list(dict.fromkeys([*calls, *self.also])))
 
 
 def _tool(spec: ListSpec | GetSpec, params: list[Param], run: Run, calls: list[str]) -> ToolSpec:

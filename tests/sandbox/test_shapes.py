@@ -44,16 +44,22 @@ OPTIONAL = frozenset(
     "folderUrn suggestedAnswer officialResponse bubbleUrn "
     # Optional attributes the reference lists as unset when not given.
     "addressLine2 address_line_2 imageUrl image_url thumbnailImageUrl templateId businessUnitId aboutMe about_me "
-    "extension gpsCoordinates locationId startDate endDate callbackUrl dateRange effectiveTo value".split()
+    "extension gpsCoordinates locationId startDate endDate callbackUrl dateRange effectiveTo value "
+    # Forms: a PDF only for PDF forms, a signature once submitted, a reopener once reopened. Assets: the root
+    # category has no parent; an attribute may have no default.
+    "pdfUrl lastSubmitterSignature lastReopenedBy parentId defaultValue".split()
 )
 """Fields the sandbox may send as null where the example shows a value (the reference documents them as
 optional or unset); a null anywhere else is a mismatch."""
-CONDITIONAL = ("nextUrl", "previousUrl", "nextPost")
+CONDITIONAL = ("nextUrl", "previousUrl", "nextPost", "cursorState")
 """Present only when there is another page, as the reference says; the examples show a middle page."""
 QUERIES: dict[str, dict[str, str]] = {
     "issues.types.list": {"include": "subtypes"},
     "issues.root_causes.list": {"include": "rootCauses"},
     "photos.photos.get": {"include": "signedUrls"},
+    "assets.assets.list": {"includeCustomAttributes": "true"},
+    "assets.categories.list": {"includeUid": "true"},
+    "assets.category_attributes.list": {"includeInherited": "true"},
 }
 
 
@@ -93,6 +99,7 @@ def _placeholders(app: Starlette, world: World) -> dict[str, str]:
         "requestId": job.spec["id"],
         "jobId": job.id,
         "treeId": "default",
+        "categoryId": "3",  # Air Handling Units: the attributes it inherits (includeInherited)
     }
 
 

@@ -1,0 +1,109 @@
+"""Forms and Assets end to end through the SDK client: named things, filters that narrow, paging, bad input."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import pytest
+from mcp import Client
+from starlette.applications import Starlette
+
+from acc_mcp.demo import demo_server
+from acc_mcp.sandbox.app import Fault
+
+pytestmark = pytest.mark.anyio
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
+H = {"project": "hospital"}
+
+
+@pytest.fixture
+async def client(sandbox_app: Starlette) -> AsyncIterator[Client]:
+    async with Client(demo_server({"toolsets": "forms,assets"}, app=sandbox_app)) as c:
+        yield c
+
+
+async def call(client: Client, tool: str, **args: object) -> tuple[str, dict[str, object]]:
+    result = await client.call_tool(tool, {**H, **args})
+    body = "\n".join(b.text for b in result.content if b.type == "text")
+    assert not result.is_error, body
+    return body, result.structured_content or {}
+
+
+async def error(client: Client, tool: str, **args: object) -> str:
+    result = await client.call_tool(tool, {**H, **args})
+    assert result.is_error
+    return "\n".join(b.text for b in result.content if b.type == "text")
+
+
+async def test_forms_are_named_and_narrowed_by_template_status_and_date(client: Client) -> None:
+    body, _ = await call(client, "list_forms")
+    lines = body.splitlines()[1:]
+    assert lines[0].startswith("#") and not UUID.search(body)
+    assert re.search(r"· assignee [A-Z][a-z]+ [A-Z]", body) and " · at Level " in body
+    body, data = await call(client, "list_forms", template="weekly site safety", status=["submitted"])
+    items = data["items"]
+    assert isinstance(items, list) and items
+    assert all(i["name"] == "Weekly Site Safety Inspection" and i["status"] == "submitted" for i in items)
+    body, _ = await call(client, "list_forms", date="2026-10-26..2026-10-30")
+    days = re.findall(r" · (\w{3} \d+) · ", body)
+    assert days and set(days) <= {"Oct 26", "Oct 27", "Oct 28", "Oct 29", "Oct 30"}
+
+
+async def test_form_templates_list_every_template(client: Client) -> None:
+    body, _ = await call(client, "list_form_templates")
+    assert body.startswith("7 form templates in all.")
+    assert "Daily Report · active · type daily_report" in body and "· inactive ·" in body
+
+
+async def test_assets_name_category_status_and_location(client: Client) -> None:
+    body, _ = await call(client, "list_assets", limit=10)
+    lines = body.splitlines()
+    assert lines[1].startswith("AHU-1-01 Air Handling Units · ") and not UUID.search(body)
+    assert lines[-1].startswith("Showing 1-10.") and "cursor=" in lines[-1]
+    cursor = re.search(r'cursor="([^"]+)"', lines[-1]).group(1)  # type: ignore[union-attr]
+    more, _ = await call(client, "list_assets", limit=10, cursor=cursor)
+    assert more.splitlines()[-1].startswith("Showing 11-20.")
+    assert not set(lines[1:-1]) & set(more.splitlines()[1:-1])  # cursorState: the next page, no overlap
+
+
+async def test_a_category_includes_its_subcategories_and_status_is_a_label(client: Client) -> None:
+    _, data = await call(client, "list_assets", category="mechanical", status="INSTALLED")
+    items = data["items"]
+    assert isinstance(items, list) and len(items) > 1
+    assert {i["status"] for i in items} == {"Installed"}
+    assert {i["category"] for i in items} <= {"Air Handling Units", "VAV Boxes", "Exhaust Fans", "Pumps"}
+
+
+async def test_a_search_shows_each_assets_attributes_by_name(client: Client) -> None:
+    body, _ = await call(client, "list_assets", search="trane")
+    assert "Manufacturer Trane" in body and "Voltage 277/480V" in body and "Serial Number " in body
+
+
+async def test_settings_and_a_categorys_attributes(client: Client) -> None:
+    body, _ = await call(client, "get_asset_settings")
+    assert "Mechanical: Air Handling Units, VAV Boxes, Exhaust Fans, Pumps" in body
+    assert "Temporary Power (inactive)" in body
+    assert "Equipment Lifecycle (default): Specified > Ordered > Delivered > Installed" in body
+    assert "Voltage (select: 120/208V, 277/480V, 4160V)" in body
+    body, _ = await call(client, "get_asset_settings", category="vav")
+    assert body.startswith("Asset category VAV Boxes")
+    assert (
+        "Manufacturer (text, required, from All Assets)" in body and "Airflow (CFM) (numeric, from Mechanical)" in body
+    )
+
+
+async def test_bad_input_says_which_tool_lists_valid_values(client: Client) -> None:
+    assert "list_form_templates" in await error(client, "list_forms", template="boiler startup")
+    assert "get_asset_settings" in await error(client, "list_assets", category="boilers")
+    text = await error(client, "list_assets", status="broken")
+    assert "'broken' is no asset status" in text and "Commissioned" in text
+    assert "YYYY-MM-DD" in await error(client, "list_forms", date="last week")
+
+
+async def test_names_degrade_to_ids_when_a_settings_list_is_forbidden(sandbox_app: Starlette) -> None:
+    sandbox_app.state.controls.faults.append(Fault(403, "/categories", times=5))
+    async with Client(demo_server({"toolsets": "assets"}, app=sandbox_app)) as client:
+        body, _ = await call(client, "list_assets", limit=3)
+    assert body.splitlines()[1].startswith("AHU-1-01 3 · ")  # the category's id, its status still named
+    assert " · Air handling unit serving " in body
