@@ -70,7 +70,8 @@ log = logging.getLogger("acc_mcp.client")
 # Every log record, httpx2's and httpcore2's children included, loses signed-URL queries, cookies and tokens.
 install_log_redaction()
 
-_ID = re.compile(r"^[A-Za-z0-9._:~-]{1,200}$")
+_ID = re.compile(r"^[A-Za-z0-9._:~?=-]{1,200}$")
+"""Ids are quoted into the path, so a file version URN (`urn:…:vf.X?version=2`) is one."""
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 

@@ -207,6 +207,20 @@ def sample_values(app: Starlette) -> dict[str, Any]:
         "file": "README.txt",
         "company": app.state.world.companies[0]["name"],
         "person": app.state.world.users[0]["name"],
+        **document_samples(app, project),
+    }
+
+
+def document_samples(app: Starlette, project_id: str) -> dict[str, Any]:
+    """URNs of the sample project: a workflow, a reviewed file, a folder, a Revit host, files to export."""
+    docs = app.state.families["documents"].project(next(p for p in app.state.world.projects if p["id"] == project_id))
+    reviews = app.state.families["reviews"]
+    return {
+        "workflow": reviews.workflows[project_id][0]["id"],
+        "urn": next(urn for (pid, urn) in reviews.approvals if pid == project_id),
+        "folder": next(iter(docs.folders)),
+        "model": next(iter(docs.links)),
+        "files": [docs.files[0]["urn"]],
     }
 
 
@@ -229,6 +243,8 @@ def valid_arguments(schema: dict[str, Any], samples: dict[str, Any]) -> dict[str
         args[name] = prop["enum"][0] if "enum" in prop else {"integer": 1, "boolean": False, "array": []}.get(kind, "1")
     if "limit" in schema.get("properties", {}):
         args["limit"] = 5
+    if "files" in schema.get("properties", {}) and "files" in samples:  # export_pdfs: optional, but its subject
+        args["files"] = samples["files"]
     return args
 
 
@@ -259,6 +275,10 @@ def check_error(tool: str, text: str) -> None:
     assert found is None, found
 
 
+WRITE_PATHS = {"export_pdfs": "/exports"}
+"""Where each write tool writes (a fault is injected there); Data Connector's create is the default."""
+
+
 def is_write(tool: Any) -> bool:
     """A write that creates something: a repeat would make a second one (an idempotent write, such as an
     update, a delete or a cancel, is checked like a read: it may be repeated without harm)."""
@@ -277,6 +297,8 @@ ONE_SHOT = {"delete_data_connector_request"}
 
 def unique(args: dict[str, Any], n: int) -> dict[str, Any]:
     """Writes get a fresh description per call, so the duplicate guard only sees true repeats."""
+    if "files" in args:  # export_pdfs: the output name makes an export distinct
+        return {**args, "name": f"suite export {n}"}
     return {**args, "description": f"{args['description']} {n}"} if "description" in args else args
 
 
@@ -320,7 +342,8 @@ async def fault_matrix(
             write = is_write(tool)
             before = transport.writes_applied
             # A write's fault hits the write itself; a read's hits its first request.
-            transport.inject(kind, path="/requests" if write else "", method="POST" if write else None)
+            where_written = WRITE_PATHS.get(name, "/requests")
+            transport.inject(kind, path=where_written if write else "", method="POST" if write else None)
             started = clock.now
             result = await client.call_tool(name, unique(args, out.cells))
             transport.plan.clear()

@@ -18,20 +18,6 @@ from acc_mcp.tools import ALL_TOOLS
 
 PENDING = set(
     """
-    autospecs.metadata.get autospecs.smart_register.get autospecs.requirements.get autospecs.submittals_summary.get
-
-    files.exports.create files.exports.get
-
-    docs.folder_permissions.list docs.folder_attributes.list docs.naming_standards.get
-
-    rcm.linked_files.list
-
-    packages.packages.list packages.resources.list
-
-
-    reviews.workflows.get reviews.workflows.list reviews.versions.list reviews.approval_statuses.list
-
-    rfis.me.get
     """.split()  # noqa: SIM905 - one block per family, so parallel work edits different lines
 )
 

@@ -36,7 +36,20 @@ SANDBOX_TOKEN = "sandbox-demo-token"
 UNGATED = ("/_sandbox/", "/authentication/", "/sandbox-files/")
 """Paths outside the bearer-token gateway: test controls, OAuth, and signed-URL downloads (S3 in real APS)."""
 
-FAMILIES = ("admin", "issues", "locations", "rfis", "reviews", "photos", "forms", "assets", "data_connector", "auth")
+FAMILIES = (
+    "admin",
+    "issues",
+    "locations",
+    "rfis",
+    "reviews",
+    "photos",
+    "forms",
+    "assets",
+    "data_connector",
+    "auth",
+    "documents",
+    "files",
+)
 DEFAULT_ACCESS_TOKEN_TTL = 3600
 """Seconds an issued access token lives, as APS documents (60 minutes)."""
 

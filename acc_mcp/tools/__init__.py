@@ -5,7 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..errors import ConfigError
-from . import admin, assets, data_connector, data_connector_jobs, forms, issues, locations, photos, reviews, rfis
+from . import (
+    admin,
+    assets,
+    data_connector,
+    data_connector_jobs,
+    documents,
+    files,
+    forms,
+    issues,
+    locations,
+    photos,
+    reviews,
+    rfis,
+)
 from .base import Param, ToolOutput, ToolSpec
 
 ALL_TOOLS: tuple[ToolSpec, ...] = (
@@ -19,6 +32,8 @@ ALL_TOOLS: tuple[ToolSpec, ...] = (
     *assets.TOOLS,
     *data_connector.TOOLS,
     *data_connector_jobs.TOOLS,
+    *documents.TOOLS,
+    *files.TOOLS,
 )
 TOOLSETS: tuple[str, ...] = tuple(dict.fromkeys(t.toolset for t in ALL_TOOLS))
 

@@ -10,23 +10,29 @@ import anyio
 from ..render import due, estimate_tokens, render_list, render_record, when
 from ..views import F, Record, View, ViewContext, name_of
 from .base import Param, ToolOutput, ToolSpec
+from .documents import FILE_VERSION
 from .listing import NAME, PROJECT, Quoted
-from .refs import Finder, Ref, resolve
+from .lookups import PERSON
+from .refs import Finder, Ref, resolve, via_ref
 from .runtime import Runtime
-from .spec import ListSpec, tools
+from .spec import GetSpec, ListSpec, tools
 
 NOT_FOUND = "Call list_projects for the project id, or list_reviews for review numbers."
 Status = Literal["OPEN", "CLOSED", "VOID", "FAILED"]
+
+
+def candidates(cands: Any) -> list[str]:
+    """A step's candidates by name, roles and companies marked as such ("Project Manager (role)")."""
+    cands = cands if isinstance(cands, dict) else {}
+    mark = {"users": "", "roles": " (role)", "companies": " (company)"}
+    return [f"{c['name']}{m}" for kind, m in mark.items() for c in cands.get(kind) or [] if c.get("name")]
 
 
 def next_by(r: Record) -> list[str]:
     """Who acts next: whoever claimed the step, else every candidate user, role and company."""
     nxt = r.get("nextActionBy") or {}
     claimed = [c.get("name") for c in nxt.get("claimedBy") or [] if c.get("name")]
-    if claimed:
-        return claimed
-    cands = nxt.get("candidates") or {}
-    return [c.get("name") for kind in ("users", "roles", "companies") for c in cands.get(kind) or [] if c.get("name")]
+    return claimed or candidates(nxt.get("candidates"))
 
 
 def _open(r: Record) -> bool:
@@ -61,18 +67,66 @@ SUMMARY = View(
 
 
 def _who(e: Record, _ctx: ViewContext) -> Any:
-    actor = (e.get("actionBy") or e.get("claimedBy") or {}).get("name")
-    cands = e.get("candidates") or {}
-    return actor or [c.get("name") for k in ("users", "roles", "companies") for c in cands.get(k) or []] or None
+    """Who acted; else who claimed the step and has yet to act; else whom it waits on."""
+    if actor := (e.get("actionBy") or {}).get("name"):
+        return f"by {actor}"
+    if claimer := (e.get("claimedBy") or {}).get("name"):
+        return f"claimed by {claimer}"
+    waiting = candidates(e.get("candidates"))
+    return f"waiting on {', '.join(waiting)}" if waiting else None
 
 
 STEP = View(
     F("step", name_of("stepId")),
     F("name", "stepName", "bare"),
     F("status", role="bare"),
-    F("by", _who),
+    F("by", _who, "bare"),
     F("done", lambda e, _: (e.get("endTime") or "")[:10] or None),
     F("notes"),
+)
+
+
+WORKFLOW_REF = Ref(
+    kind="workflow",
+    placeholder="workflowId",
+    lister="list_review_workflows",
+    name=Finder("reviews.workflows.list", "name", scan=200, full=True),
+    label=lambda w: repr(w.get("name")),
+)
+WORKFLOW = View(F("name", role="bare"), F("steps", lambda w, _: [s.get("name") for s in w.get("steps") or []]))
+
+
+def _step(s: Record, _ctx: ViewContext) -> str:
+    unit = "workdays" if s.get("dueDateType") == "WORKDAY" else "days"
+    days = f", {s['duration']} {unit}" if s.get("duration") else ""
+    return f"{s.get('name')} ({str(s.get('type', '')).lower()}{days}): {', '.join(candidates(s.get('candidates')))}"
+
+
+WORKFLOW_DETAIL = View(
+    F("status", role="bare"),
+    F("description", role="bare"),
+    F("steps", lambda w, ctx: [_step(s, ctx) for s in w.get("steps") or [] if isinstance(s, dict)]),
+    F("outcomes", lambda w, _: [o.get("label") for o in w.get("approvalStatusOptions") or []]),
+    F("notes"),
+    F("id"),
+)
+
+
+def _version(v: Record, _ctx: ViewContext) -> str | None:
+    urn = str(v.get("urn") or "")
+    return f"v{urn.rsplit('=', 1)[1]}" if "?version=" in urn else None
+
+
+FILE = View(
+    F("name", role="bare"),
+    F("version", _version, "bare"),
+    F("approval", "approveStatus.label", "bare"),
+    F("urn"),
+)
+APPROVAL = View(
+    F("#", "review.sequenceId", "number"),
+    F("review", "review.status", "bare"),
+    F("approval", "approvalStatus.label", "bare"),
 )
 
 
@@ -146,6 +200,7 @@ TOOLS = tools(
         params=[
             Param("status", Status | None, "Only this status.", None, to="filter[status]"),
             replace(NAME, to="filter[name]"),
+            Param("waiting_on", str | None, "Person: next to act.", None, to="filter[nextActionByUser]", via=PERSON),
         ],
         fixed={"sort": "createdAt desc"},
         group="status",
@@ -166,5 +221,51 @@ TOOLS = tools(
             "admin.projects.list",
         ],
         not_found=NOT_FOUND,
+    ),
+    ListSpec(
+        name="list_review_workflows",
+        description="A project's approval workflows and their steps.",
+        toolset="reviews",
+        endpoint="reviews.workflows.list",
+        view=WORKFLOW,
+        noun="workflows",
+        params=[Param("status", Literal["ACTIVE", "INACTIVE"] | None, "Default ACTIVE.", None, to="filter[status]")],
+        limit=None,
+    ),
+    GetSpec(
+        name="get_review_workflow",
+        description="One approval workflow: steps, who reviews, durations, outcomes.",
+        toolset="reviews",
+        endpoint="reviews.workflows.get",
+        view=WORKFLOW_DETAIL,
+        header=lambda w: f"Workflow {w.get('name')}",
+        ref=WORKFLOW_REF,
+        ref_param=Param("workflow", str, "Name or id."),
+        not_found="Call list_review_workflows for workflow names.",
+    ),
+    ListSpec(
+        name="list_review_files",
+        description="The file versions in a review and their approval status.",
+        toolset="reviews",
+        endpoint="reviews.versions.list",
+        view=FILE,
+        noun="files",
+        params=[
+            Param("review", Quoted, "Number, id or name.", to="{reviewId}", via=via_ref(REVIEW_REF)),
+            Param("approval", str | None, "Status label, e.g. Approved.", None, to="filter[approveStatus]"),
+        ],
+        limit=None,
+        not_found=NOT_FOUND,
+    ),
+    ListSpec(
+        name="list_file_approvals",
+        description="Every review a file version went through and its approval status there.",
+        toolset="reviews",
+        endpoint="reviews.approval_statuses.list",
+        view=APPROVAL,
+        noun="reviews",
+        params=[Param("urn", str, "File version URN.", to="{versionId}", via=FILE_VERSION)],
+        limit=None,
+        not_found="Call list_review_files for file version URNs.",
     ),
 )

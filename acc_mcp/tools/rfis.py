@@ -53,6 +53,31 @@ RFI_DETAIL = RFI.extend(
     F("created by", name_of("createdBy")),
     F("closed", lambda r, _: when(r.get("closedAt"))),
     F("comments", "commentsCount"),
+    F("other responses", lambda r, ctx: _responses(r, ctx) or None),
+)
+
+
+def _responses(r: Record, ctx: ViewContext) -> list[str]:
+    """Responses besides the official answer (reviewers', co-reviewers'), dated and signed."""
+    return [
+        f"{short_day(x.get('createdAt'), ctx.today)} {ctx.name(x.get('createdBy'))}: {x.get('text')}"
+        for x in r.get("responses") or []
+        if isinstance(x, dict) and x.get("text") and x.get("text") != r.get("officialResponse")
+    ]
+
+
+def _may_create(me: Record, _ctx: ViewContext) -> list[str]:
+    wf = f"wf{(me.get('workflow') or {}).get('type') or 'US'}"
+    statuses = ((me.get("permittedActions") or {}).get("createRfi") or {}).get("permittedStatuses") or {}
+    return [str(s.get("status")) for s in statuses.get(wf) or [] if isinstance(s, dict)]
+
+
+ME = View(
+    F("name", "user.name", "bare"),
+    F("role", "user.role"),
+    F("workflow roles", "workflow.roles"),
+    F("workflow", "workflow.type"),
+    F("may create RFIs as", _may_create),
 )
 
 
@@ -111,5 +136,13 @@ TOOLS = tools(
         ref_param=Param("rfi", Quoted, "Number or id."),
         names=(PEOPLE,),
         not_found=NOT_FOUND,
+    ),
+    GetSpec(
+        name="get_my_rfi_role",
+        description="Your RFI workflow role on a project and which RFIs you may create.",
+        toolset="rfis",
+        endpoint="rfis.me.get",
+        view=ME,
+        header=lambda _: "You, in this project's RFI workflow",
     ),
 )

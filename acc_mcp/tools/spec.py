@@ -106,6 +106,8 @@ class ListSpec:
     """Argument name → the endpoint used instead when it is given (a request's jobs, not the account's)."""
     views: Mapping[str, View] = field(default_factory=dict)
     """Argument name → the view used instead when it is given (emails when a person is looked up by name)."""
+    nouns: Mapping[str, str] = field(default_factory=dict)
+    """Argument name → the noun used instead when it is given (a package's files, not packages)."""
     group: str | None = None
     limit: int | None = 25
     """The default number of items; None: no `limit` parameter (a short list: 25 a page)."""
@@ -132,7 +134,7 @@ class ListSpec:
                 paging=paging_of(ep),
                 call=rt.call(key, scope, params=query, json=body, ids=ids),
                 view=next((v for p, v in self.views.items() if args.get(p)), self.view),
-                noun=self.noun,
+                noun=next((n for p, n in self.nouns.items() if args.get(p)), self.noun),
                 names=await names(rt, scope, self.names),
                 maximum=self.maximum,
                 group=self.group,

@@ -51,7 +51,7 @@ OPTIONAL = frozenset(
 )
 """Fields the sandbox may send as null where the example shows a value (the reference documents them as
 optional or unset); a null anywhere else is a mismatch."""
-CONDITIONAL = ("nextUrl", "previousUrl", "nextPost", "cursorState")
+CONDITIONAL = ("nextUrl", "previousUrl", "nextPost", "cursorState", "nextOffset")
 """Present only when there is another page, as the reference says; the examples show a middle page."""
 QUERIES: dict[str, dict[str, str]] = {
     "issues.types.list": {"include": "subtypes"},
@@ -115,16 +115,33 @@ BODIES: dict[str, Any] = {
 }
 
 
+def _documents(app: Starlette, world: World, key: str) -> dict[str, str]:
+    """Placeholders of the documents families, where `versionId` is a spec version or a Revit host model."""
+    docs = app.state.families["documents"].project(world.projects[0])
+    values = {
+        "packageId": docs.packages[0]["id"],
+        "folder_id": quote(next(iter(docs.folders)), safe=""),
+        "id": docs.naming["id"],
+    }
+    if key.startswith("autospecs."):
+        values["versionId"] = docs.spec_versions[-1]["id"]
+    if key.startswith("rcm."):
+        values["versionId"] = quote(next(iter(docs.links)), safe="")
+    if key == "files.exports.create":
+        BODIES[key] = {"fileVersions": [docs.files[0]["urn"]]}
+    return values
+
+
 async def _answer(http: httpx2.AsyncClient, app: Starlette, world: World, key: str) -> Any:
     ep = endpoint(key)
-    values = _placeholders(app, world)
+    values = {**_placeholders(app, world), **_documents(app, world, key)}
     if "name" in ep.placeholders:  # a file of the job's extract
         listing = ep.path.rsplit("/data/", 1)[0].format(**values) + "/data-listing"
         values["name"] = (await http.get(listing)).json()[0]["name"]
     path = ep.path.format(**values)
     body = BODIES.get(key, {}) if ep.method in ("POST", "PATCH") else None
     r = await http.request(ep.method, path, params=QUERIES.get(key), json=body)
-    assert r.status_code in (200, 201), (key, r.status_code, r.text)
+    assert r.status_code in (200, 201, 202), (key, r.status_code, r.text)
     return r.json()
 
 

@@ -28,3 +28,39 @@ async def test_reviews_grouped_by_status_and_numbers_open_them(sandbox_app: Star
         number = open_lines[0].split()[0].lstrip("#")
         progress = await client.call_tool("get_review_progress", {"project": "hospital", "review": number})
         assert not progress.is_error and progress.content[0].text.startswith(f"Review #{number} ")  # type: ignore[union-attr]
+
+
+async def test_progress_says_who_a_step_waits_on_and_who_claimed_it(sandbox_app: Starlette) -> None:
+    async with Client(demo_server(app=sandbox_app)) as client:
+        result = await client.call_tool("get_review_progress", {"project": "hospital", "review": 15})
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert "UNCLAIMED · waiting on Zara Olsen, Calder Structural Engineers (company)" in text
+    assert "SUBMITTED · by Wei Chen" in text
+
+
+async def test_workflows_files_and_approvals_end_to_end(sandbox_app: Starlette) -> None:
+    h = {"project": "hospital"}
+    async with Client(demo_server({"toolsets": "all"}, app=sandbox_app)) as client:
+        listed = await client.call_tool("list_review_workflows", h)
+        assert "MEP Coordination Review · steps Initiator, MEP Consultant Review" in listed.content[0].text  # type: ignore[union-attr]
+        wf = await client.call_tool("get_review_workflow", {**h, "workflow": "mep coordination"})
+        text = wf.content[0].text  # type: ignore[union-attr]
+        assert text.startswith("Workflow MEP Coordination Review") and "(role)" in text and "outcomes: " in text
+        files = await client.call_tool("list_review_files", {**h, "review": "Transfer Beam"})
+        assert "S-401 Concrete Reinforcement Schedules.pdf · v2" in files.content[0].text  # type: ignore[union-attr]
+        urn = (files.structured_content or {})["items"][0]["urn"]
+        approvals = await client.call_tool("list_file_approvals", {**h, "urn": urn})
+        assert approvals.content[0].text.splitlines()[1] == "#15 OPEN · In Review"  # type: ignore[union-attr]
+        ambiguous = await client.call_tool("get_review_workflow", {**h, "workflow": "structural"})
+        assert ambiguous.is_error and "'Structural Review – 2 step'" in ambiguous.content[0].text  # type: ignore[union-attr]
+        bad = await client.call_tool("list_file_approvals", {**h, "urn": "S-401.pdf"})
+        assert bad.is_error and "A review's or a package's file list shows them" in bad.content[0].text  # type: ignore[union-attr]
+        waiting = await client.call_tool("list_reviews", {**h, "waiting_on": "Zara Olsen"})
+        assert "#15 Transfer Beam" in waiting.content[0].text  # type: ignore[union-attr]
+
+
+async def test_my_rfi_role(sandbox_app: Starlette) -> None:
+    async with Client(demo_server({"toolsets": "all"}, app=sandbox_app)) as client:
+        result = await client.call_tool("get_my_rfi_role", {"project": "hospital"})
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert "workflow roles: projectGC" in text and "may create RFIs as: draft, submitted, open" in text

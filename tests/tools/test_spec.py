@@ -4,7 +4,7 @@ the ones it really calls (counted from the requests that reach the sandbox)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ import pytest
 from mcp import Client
 from starlette.applications import Starlette
 
+from acc_mcp import deadline
 from acc_mcp.endpoints import BY_KEY, ENDPOINTS
 from acc_mcp.sandbox import SANDBOX_TOKEN
 from acc_mcp.tools import ALL_TOOLS
@@ -79,11 +80,26 @@ SCENARIOS: dict[str, list[Step]] = {
     "list_locations": [("list_locations", {**H, "limit": 5})],
     "search_rfis": [("search_rfis", {**H, "assignee": "Zara Olsen"})],
     "get_rfi": [("get_rfi", {**H, "rfi": "RFI 012"})],
-    "list_reviews": [("list_reviews", H)],
+    "list_reviews": [("list_reviews", {**H, "waiting_on": "Zara Olsen"})],
     "get_review_progress": [
         ("get_review_progress", {**H, "review": 20}),
         ("get_review_progress", lambda prev: {**H, "review": prev["review"]["id"]}),
     ],
+    "get_my_rfi_role": [("get_my_rfi_role", H)],
+    "list_review_workflows": [("list_review_workflows", H)],
+    "get_review_workflow": [
+        ("get_review_workflow", {**H, "workflow": "MEP Coordination"}),
+        ("get_review_workflow", lambda prev: {**H, "workflow": prev["id"]}),
+    ],
+    "list_review_files": [("list_review_files", {**H, "review": 15})],
+    "list_file_approvals": [("list_file_approvals", {**H, "urn": "set from the sandbox"})],
+    "list_packages": [("list_packages", H), ("list_packages", {**H, "package": "Structural Bid"})],
+    "get_folder_settings": [("get_folder_settings", {**H, "folder": "?", "naming_standard": "?"})],
+    "get_linked_models": [("get_linked_models", {**H, "model": "?"})],
+    "get_autospecs": [
+        ("get_autospecs", {**H, "what": what}) for what in ("versions", "register", "requirements", "submittals")
+    ],
+    "export_pdfs": [("export_pdfs", {**H, "files": "?"})],
     "search_photos": [("search_photos", {**H, "taken_by": "Wei Chen", "limit": 2})],
     "get_photo": [("get_photo", lambda _: {**H, "photo": "0", "size": "none"})],
     "create_data_connector_request": [
@@ -113,7 +129,10 @@ def test_every_tool_has_a_scenario() -> None:
 
 
 @pytest.mark.parametrize("tool", sorted(SCENARIOS))
-async def test_declared_endpoints_are_the_ones_called(tool: str, sandbox_app: Starlette, tmp_path: Path) -> None:
+async def test_declared_endpoints_are_the_ones_called(
+    tool: str, sandbox_app: Starlette, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(deadline, "sleep", sandbox_sleep(sandbox_app))
     spec = next(t for t in ALL_TOOLS if t.name == tool)
     server, log = recording_server(sandbox_app, toolsets="all", download_dir=str(tmp_path))
     called: set[str] = set()
@@ -126,6 +145,7 @@ async def test_declared_endpoints_are_the_ones_called(tool: str, sandbox_app: St
             if name in ("cancel_data_connector_job", "download_data_connector_file"):  # a job no tool has shown
                 job = await new_job(sandbox_app, finished=name.startswith("download"))
                 args = {**args, "job": job[:8]}
+            args = {**args, **sandbox_args(sandbox_app, name)}
             result = await client.call_tool(name, args)
             assert not result.is_error, result.content[0].text  # type: ignore[union-attr]
             previous = result.structured_content or {}
@@ -147,3 +167,32 @@ async def oldest_photo_prefix(app: Starlette) -> str:
         url = f"http://s/construction/photos/v1/projects/{project}/photos:filter"
         page = (await http.post(url, json={"sort": ["takenAt", "asc"], "limit": 1})).json()
     return str(page["results"][0]["id"])[:8]
+
+
+def review_file_urn(app: Starlette) -> str:
+    """A file version under review in the hospital project, straight from the sandbox."""
+    data = app.state.families["reviews"]
+    hospital = next(p["id"] for p in app.state.world.projects if "Hospital" in p["name"])
+    return str(next(urn for (pid, urn) in data.approvals if pid == hospital))
+
+
+def sandbox_args(app: Starlette, tool: str) -> dict[str, Any]:
+    """Arguments only the sandbox knows (URNs and ids that no tool of this scenario shows)."""
+    hospital = next(p for p in app.state.world.projects if "Hospital" in p["name"])
+    docs = app.state.families["documents"].project(hospital)
+    args: dict[str, Callable[[], dict[str, Any]]] = {
+        "list_file_approvals": lambda: {"urn": review_file_urn(app)},
+        "get_folder_settings": lambda: {"folder": next(iter(docs.folders)), "naming_standard": docs.naming["id"]},
+        "get_linked_models": lambda: {"model": next(iter(docs.links))},
+        "export_pdfs": lambda: {"files": [docs.files[0]["urn"]]},
+    }
+    return args[tool]() if tool in args else {}
+
+
+def sandbox_sleep(app: Starlette) -> Callable[[float], Awaitable[None]]:
+    """A sleep that moves the sandbox clock instead of waiting (exports finish on that clock)."""
+
+    async def sleep(seconds: float) -> None:
+        app.state.controls.advance_clock(seconds)
+
+    return sleep
