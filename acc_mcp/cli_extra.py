@@ -31,6 +31,8 @@ environment variables (flags of the same name override them):
   ACC_TIMEOUT                         seconds per request                    (30)
   ACC_CALL_TIMEOUT                    seconds per tool call, retries included (45)
   ACC_ALLOW_REMOTE                    HTTP: serve a non-loopback --host without auth (false)
+  ACC_ANALYTICS_DIR                   where loaded extracts are kept         (per-user data folder)
+  ACC_QUERY_TIMEOUT                   seconds one query_data query may run   (10)
   ACC_LOG_LEVEL                       log level on stderr: DEBUG INFO WARNING ERROR  (WARNING)
 
 set up a client: acc-mcp config claude-desktop|claude-code|vscode|cursor|windsurf [--demo] [--write]

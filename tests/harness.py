@@ -207,6 +207,7 @@ def sample_values(app: Starlette) -> dict[str, Any]:
         "file": "README.txt",
         "company": app.state.world.companies[0]["name"],
         "person": app.state.world.users[0]["name"],
+        "sql": "SELECT status, count(*) FROM issues_issues GROUP BY 1",
         **document_samples(app, project),
     }
 

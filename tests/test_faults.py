@@ -15,6 +15,7 @@ import pytest
 from mcp import Client
 
 from acc_mcp.sandbox import build_app
+from acc_mcp.tools import ALL_TOOLS
 
 from .harness import (
     FAULT_KINDS,
@@ -128,6 +129,8 @@ async def test_slow_upstreams_end_within_the_deadline() -> None:
             elapsed = time.monotonic() - started
         assert elapsed < limit + 2.5, f"{kind}: {elapsed:.1f} s"
         for name, result in results.items():
+            if not next(t for t in ALL_TOOLS if t.name == name).calls:  # never asks ACC: unaffected, as it should be
+                continue
             assert result.is_error, f"{name} × {kind}"
             check_error(name, texts(result))
             assert "time limit" in texts(result) or "may have been applied" in texts(result), texts(result)

@@ -1,22 +1,25 @@
 """Data Connector extracts: the files a finished job produces.
 
 The reference says an extract holds CSVs named per service group (its example is `admin_companies.csv`), a
-README describing their schemas, and a ZIP with all of them. Admin tables come from the world's real projects,
-users and companies; the other groups get plausible rows from `world.rng`, so an extract is the same on every
-run. The benchmark file (`large_issues_file`) is never built in memory: it is a stream of fixed-width rows whose
-total length is known up front, so Content-Length is exact.
+README describing their schemas, and a ZIP with all of them. Admin, issues and RFI tables are the very records the
+REST routes serve (the world's projects, users and companies; `issues_data`, `rfis_data`), so a question answered
+over an extract gives the same numbers as over the API; the other groups get plausible rows from `world.rng`.
+Either way an extract is the same on every run. The benchmark file (`large_issues_file`) is never built in
+memory: it is a stream of fixed-width rows whose total length is known up front, so Content-Length is exact.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from . import issues_data, rfis_data
 from .world import World, iso, make_uuid
 
 SERVICE_GROUPS = (
@@ -37,6 +40,7 @@ _ISSUE_COLUMNS = [
     "issue_id", "bim360_account_id", "bim360_project_id", "display_id", "title", "status", "issue_type",
     "assignee_id", "due_date", "created_by", "created_at", "updated_at", "closed_at", "description",
 ]  # fmt: skip
+"""The benchmark file's columns (a fixed-width stream, kept as it was)."""
 _GENERIC_TABLES = {
     "activities": "events", "assets": "assets", "checklists": "checklists", "cost": "budgets",
     "dailylogs": "daily_logs", "forms": "forms", "iq": "risk_scores", "locations": "nodes", "markups": "markups",
@@ -50,14 +54,52 @@ _ISSUE_TITLES = (
     "Exposed rebar at column base", "Paint touch-up required", "Outlet cover plate missing",
     "Sprinkler head obstructed by duct",
 )  # fmt: skip
-_RFI_TITLES = (
-    "Clarify beam pocket detail at grid C/4", "Confirm finish at lobby feature wall", "Conflict between duct and beam",
-    "Door frame type at stair 2", "Slab depression for tile at restrooms", "Anchor bolt spacing at moment frame",
-)  # fmt: skip
 _STATUSES = ("open", "open", "pending", "in_review", "closed", "closed")
 _TYPES = ("Quality", "Safety", "Punch", "Design", "Commissioning")
 
 Table = tuple[list[str], list[list[Any]]]
+
+ISSUE_SCHEMA = {
+    "issue_id": "The issue's id.", "bim360_account_id": "The account's id.",
+    "bim360_project_id": "The project's id (admin_projects.id).", "display_id": "The number people quote (#42).",
+    "title": "Short title.", "description": "Longer text.",
+    "status": "draft, open, pending, in_progress, completed, in_review, not_approved, in_dispute or closed.",
+    "issue_type": "The type (category), e.g. Safety.", "issue_subtype": "The subtype, e.g. Fall protection.",
+    "assignee_id": "Who must act: admin_users.autodesk_id, a company id or a role id (see assignee_type).",
+    "assignee_type": "user, company or role.", "due_date": "Due date.", "start_date": "Start date.",
+    "location_id": "Location (LBS node) id.", "root_cause": "Root cause, when set.",
+    "created_by": "Author (admin_users.autodesk_id).", "created_at": "Created (UTC).",
+    "updated_at": "Last change (UTC).", "opened_at": "Published (UTC).",
+    "closed_by": "Who closed it (admin_users.autodesk_id).", "closed_at": "Closed (UTC).",
+    "comment_count": "Comments.", "attachment_count": "Attachments.",
+}  # fmt: skip
+COMMENT_SCHEMA = {
+    "issue_comment_id": "The comment's id.", "bim360_account_id": "The account's id.",
+    "bim360_project_id": "The project's id.", "issue_id": "The issue (issues_issues.issue_id).",
+    "comment_body": "The text.", "created_by": "Author (admin_users.autodesk_id).", "created_at": "Posted (UTC).",
+}  # fmt: skip
+RFI_SCHEMA = {
+    "id": "The RFI's id.", "bim360_account_id": "The account's id.", "bim360_project_id": "The project's id.",
+    "custom_identifier": "The number people quote (RFI 012).", "title": "Short title.",
+    "status": "draft, submitted, open, answered, rejected, closed or void.", "priority": "High, Normal or Low.",
+    "discipline": "Discipline.", "category": "Category.",
+    "assigned_to": "Whose court it is in (admin_users.autodesk_id).", "manager_id": "The RFI manager.",
+    "created_by": "Author (admin_users.autodesk_id).", "created_at": "Created (UTC).",
+    "updated_at": "Last change (UTC).", "due_date": "Due (UTC).", "responded_at": "Answered (UTC).",
+    "closed_at": "Closed (UTC).", "cost_impact": "Yes, No or Unknown.", "schedule_impact": "Yes, No or Unknown.",
+    "location_description": "Where.",
+}  # fmt: skip
+MEANINGS = {
+    "id": "The record's id.", "bim360_account_id": "The account's id.", "bim360_project_id": "The project's id.",
+    "name": "Name.", "trade": "The company's trade.", "status": "Status.", "created_at": "Created (UTC).",
+    "updated_at": "Last change (UTC).", "created_by": "Author (admin_users.autodesk_id).",
+    "assignee_id": "Assignee (admin_users.autodesk_id).", "company_id": "The company (admin_companies.id).",
+    "user_id": "The user (admin_users.id).", "autodesk_id": "The user's Autodesk id (what other tables store).",
+    "email": "Email.", "first_name": "First name.", "last_name": "Last name.", "job_title": "Job title.",
+    "project_type": "Kind of building.", "job_number": "Job number.", "value": "Contract value.",
+    "is_project_admin": "Project admin.", "company_name": "The company's name.",
+}  # fmt: skip
+"""One-line meanings of the other tables' columns, for the README."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +146,7 @@ _ADMIN: dict[str, dict[str, str]] = {
                  "currency": "projectValue.currency", "created_at": "createdAt"},
     "users": {"id": "id", "email": "email", "first_name": "firstName", "last_name": "lastName",
               "company_id": "companyId", "job_title": "jobTitle", "status": "status", "added_on": "addedOn",
-              "updated_at": "updatedAt"},
+              "updated_at": "updatedAt", "autodesk_id": "autodeskId"},
 }  # fmt: skip
 """Admin table → CSV column → world record key (a dot reaches into a nested object)."""
 
@@ -124,15 +166,17 @@ def _admin(world: World, scope: Scope) -> dict[str, Table]:
     out: dict[str, Table] = {}
     for table, mapping in _ADMIN.items():
         columns = ["id", "bim360_account_id", *list(mapping)[1:]]
-        records = [{"bim360_account_id": world.account_id} | {c: _get(r, k) for c, k in mapping.items()}
+        records = [{"bim360_account_id": world.account_id} | {c: _stamp(_get(r, k)) for c, k in mapping.items()}
                    for r in sources[table]]  # fmt: skip
         out[table] = _rows(columns, records)
     members = [
-        {"bim360_project_id": p["id"], "user_id": u["id"], "email": u["email"], "company_id": u["companyId"],
+        {"bim360_project_id": p["id"], "user_id": u["id"], "autodesk_id": u["autodeskId"], "email": u["email"],
+         "company_id": u["companyId"], "company_name": u["companyName"],
          "is_project_admin": u["accessLevels"]["projectAdmin"]}
         for p in scope.projects for u in world.project_members(p["id"])
     ]  # fmt: skip
-    out["project_users"] = _rows(["bim360_project_id", "user_id", "email", "company_id", "is_project_admin"], members)
+    columns = ["bim360_project_id", "user_id", "autodesk_id", "email", "company_id", "company_name", "is_project_admin"]
+    out["project_users"] = _rows(columns, members)
     return out
 
 
@@ -148,44 +192,60 @@ def _common(world: World, scope: Scope, rng: Any, project: dict[str, Any], days:
     }  # fmt: skip
 
 
+_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+
+
+def _stamp(value: Any) -> Any:
+    """The API's ISO timestamps, as the extract writes them (`2026-05-01 14:03:00.000`: a SQL timestamp)."""
+    return value[:-1].replace("T", " ") if isinstance(value, str) and _ISO.match(value) else value
+
+
 def _issues(world: World, scope: Scope) -> dict[str, Table]:
-    rng = world.rng(f"data_connector:{scope.job_id}:issues")
-    issues: list[dict[str, Any]] = []
-    comments: list[dict[str, Any]] = []
+    """The issues the REST routes serve (deleted ones left out, as the list does by default), with names for
+    the type, subtype and root cause, so an analysis needs no lookup table for them."""
+    issues: list[list[Any]] = []
+    comments: list[list[Any]] = []
     for p in scope.projects:
-        for n in range(1, rng.randint(8, 24) + 1):
-            row = _common(world, scope, rng, p, 200)
-            title, status = rng.choice(_ISSUE_TITLES), rng.choice(_STATUSES)
-            row |= {
-                "issue_id": row["id"], "display_id": n, "title": title, "status": status,
-                "issue_type": rng.choice(_TYPES), "closed_at": row["updated_at"] if status == "closed" else None,
-                "due_date": (scope.completed_at + timedelta(days=rng.randint(-30, 45))).date().isoformat(),
-                "description": f"{title} — observed during walk of level {rng.randint(1, 9)}.",
-            }  # fmt: skip
-            issues.append(row)
-            for _ in range(rng.randint(0, 3)):
-                body = rng.choice(("Fixed, please verify.", "Trade notified.", "Photo attached."))
-                comments.append(row | {"issue_comment_id": make_uuid(rng), "comment_body": body})
-    comment_cols = ["issue_comment_id", "bim360_account_id", "bim360_project_id", "issue_id", "comment_body"]
-    comment_table = _rows([*comment_cols, "created_at"], comments)
-    return {"issues": _rows(list(_ISSUE_COLUMNS), issues), "issue_comments": comment_table}
+        data = issues_data.generate(world, p)
+        types = {t["id"]: t["title"] for t in data.issue_types}
+        subtypes = {s["id"]: s["title"] for t in data.issue_types for s in t.get("subtypes", [])}
+        causes = {c["id"]: c["title"] for cat in data.root_cause_categories for c in cat.get("rootCauses", [])}
+        for i in data.issues:
+            if i["deleted"]:
+                continue
+            issues.append(
+                [i["id"], world.account_id, p["id"], i["displayId"], i["title"], i["description"], i["status"],
+                 types.get(i["issueTypeId"]), subtypes.get(i["issueSubtypeId"]), i["assignedTo"],
+                 i["assignedToType"], i["dueDate"], i["startDate"], i["locationId"], causes.get(i["rootCauseId"]),
+                 i["createdBy"], _stamp(i["createdAt"]), _stamp(i["updatedAt"]), _stamp(i["openedAt"]),
+                 i["closedBy"], _stamp(i["closedAt"]), i["commentCount"], i["attachmentCount"]]
+            )  # fmt: skip
+            for c in issues_data.comments(world, p["id"], i) if i["commentCount"] else ():
+                comments.append([c["id"], world.account_id, p["id"], i["id"], c["body"], c["createdBy"],
+                                 _stamp(c["createdAt"])])  # fmt: skip
+    return {
+        "issues": (list(ISSUE_SCHEMA), issues),
+        "issue_comments": (list(COMMENT_SCHEMA), comments),
+    }
+
+
+def _first(refs: Any) -> Any:
+    return refs[0]["id"] if refs else None
 
 
 def _rfis(world: World, scope: Scope) -> dict[str, Table]:
-    rng = world.rng(f"data_connector:{scope.job_id}:rfis")
-    rows: list[dict[str, Any]] = []
+    """The RFIs the REST routes serve, one row each."""
+    rows: list[list[Any]] = []
     for p in scope.projects:
-        for n in range(1, rng.randint(5, 15) + 1):
-            row = _common(world, scope, rng, p, 300)
-            status = rng.choice(("draft", "submitted", "open", "answered", "closed"))
-            row |= {
-                "custom_identifier": f"{n:03d}", "title": rng.choice(_RFI_TITLES), "status": status,
-                "priority": rng.choice(("low", "normal", "high")), "assigned_to": row["assignee_id"],
-                "closed_at": row["updated_at"] if status == "closed" else None,
-            }  # fmt: skip
-            rows.append(row)
-    columns = ["id", "bim360_account_id", "bim360_project_id", "custom_identifier", "title", "status", "priority"]
-    return {"rfis": _rows([*columns, "assigned_to", "created_by", "created_at", "updated_at", "closed_at"], rows)}
+        for r in rfis_data.generate(world, p).rfis:
+            rows.append(
+                [r["id"], world.account_id, p["id"], r["customIdentifier"], r["title"], r["status"], r["priority"],
+                 ", ".join(r["discipline"]), ", ".join(r["category"]), _first(r["assignedTo"]), r["managerId"],
+                 r["createdBy"], _stamp(r["createdAt"]), _stamp(r["updatedAt"]), _stamp(r["dueDate"]),
+                 _stamp(r["respondedAt"]), _stamp(r["closedAt"]), r["costImpact"], r["scheduleImpact"],
+                 r["locationDescription"]]
+            )  # fmt: skip
+    return {"rfis": (list(RFI_SCHEMA), rows)}
 
 
 def _generic(world: World, scope: Scope, group: str) -> dict[str, Table]:
@@ -211,16 +271,24 @@ def _tables(world: World, scope: Scope, group: str) -> dict[str, Table]:
 
 
 def _readme(scope: Scope, schemas: dict[str, list[str]]) -> bytes:
+    """The schema file: per CSV, its columns each with a one-line meaning (`  - column: meaning`)."""
     lines = [
         "Autodesk Data Connector extract",
         f"Job: {scope.job_id}",
         f"Extracted at: {iso(scope.completed_at)}",
         f"Service groups: {', '.join(scope.groups)}",
+        f"Projects: {', '.join(p['id'] for p in scope.projects)}",
         "",
         "Files (one CSV per table; the first row holds the column names):",
     ]
+    known = {
+        "issues_issues.csv": ISSUE_SCHEMA,
+        "issues_issue_comments.csv": COMMENT_SCHEMA,
+        "rfis_rfis.csv": RFI_SCHEMA,
+    }
     for name, columns in schemas.items():
-        lines += ["", name] + [f"  - {c}" for c in columns]
+        meanings = known.get(name, MEANINGS)
+        lines += ["", name] + [f"  - {c}: {meanings[c]}" if c in meanings else f"  - {c}" for c in columns]
     return ("\n".join(lines) + "\n").encode()
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ..errors import ConfigError
 from . import (
     admin,
+    analytics,
     assets,
     data_connector,
     data_connector_jobs,
@@ -34,6 +35,7 @@ ALL_TOOLS: tuple[ToolSpec, ...] = (
     *data_connector_jobs.TOOLS,
     *documents.TOOLS,
     *files.TOOLS,
+    *analytics.TOOLS,
 )
 TOOLSETS: tuple[str, ...] = tuple(dict.fromkeys(t.toolset for t in ALL_TOOLS))
 
