@@ -20,6 +20,7 @@ environment variables (flags of the same name override them):
   APS_SSA_PRIVATE_KEY_FILE            its private key, PEM file (or APS_SSA_PRIVATE_KEY: PEM text)
   ACC_TOKEN_STORE / _DIR              file | keyring; the store's folder     (file, per-user data folder)
   ACC_AUTH_PASSTHROUGH                HTTP: use each request's bearer token   (false)
+  ACC_DOWNLOAD_DIR                    where downloads are saved               (user cache)
   ACC_PUBLIC_URL                      HTTP: the URL clients reach, for OAuth metadata  (the listen address)
   ACC_ACCOUNT_ID                      ACC account id or hub id b.…           (found from your hubs)
   ACC_REGION                          US EMEA AUS CAN DEU IND JPN GBR        (US)

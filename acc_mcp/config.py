@@ -44,6 +44,7 @@ ENV_VARS: dict[str, str] = {
     "ACC_TOKEN_STORE": "token_store",
     "ACC_TOKEN_STORE_DIR": "token_store_dir",
     "ACC_AUTH_PASSTHROUGH": "auth_passthrough",
+    "ACC_DOWNLOAD_DIR": "download_dir",
     "ACC_ANALYTICS_DIR": "analytics_dir",
     "ACC_QUERY_TIMEOUT": "query_timeout",
 }
@@ -108,6 +109,8 @@ class Settings(BaseModel):
     token_store_dir: str | None = None
     auth_passthrough: bool = False
     """HTTP transport only: use each request's `Authorization: Bearer` APS token instead of a stored one."""
+    download_dir: str | None = None
+    """Where downloaded files are saved (ACC_DOWNLOAD_DIR); None: a per-user cache folder (platformdirs)."""
     analytics_dir: str | None = None
     """Where loaded Data Connector extracts are kept (ACC_ANALYTICS_DIR; default: the per-user data folder)."""
     query_timeout: float = Field(default=10.0, gt=0, le=300)

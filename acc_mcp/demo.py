@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import httpx2
@@ -39,6 +41,12 @@ def demo_server(
     # A real token or API host in the environment must never be sent to, or replaced by, the sandbox.
     env = {k: v for k, v in os.environ.items() if k not in ("APS_ACCESS_TOKEN", "ACC_BASE_URL", "ACC_ACCOUNT_ID")}
     settings = Settings.load(env=env, **values)
+    # One clock for the demo: the tools' "now" is the sandbox's (its Data Connector jobs run on it).
+    family = app.state.families.get("data_connector")
+    clock: Callable[[], datetime] = family.now if family is not None else lambda: SANDBOX_TODAY
     return build_server(
-        settings, transport=transport or httpx2.ASGITransport(app=app), today=lambda: SANDBOX_TODAY.date()
+        settings,
+        transport=transport or httpx2.ASGITransport(app=app),
+        today=lambda: clock().date(),
+        now=clock,
     )

@@ -8,7 +8,7 @@ import gc
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 import httpx2
@@ -111,6 +111,7 @@ def build_server(
     tokens: TokenProvider | None = None,
     transport: httpx2.AsyncBaseTransport | None = None,
     today: Callable[[], date] = date.today,
+    now: Callable[[], datetime] | None = None,
 ) -> AccServer:
     specs = select(settings.toolsets)
     # Chosen now, so a missing setting fails at start-up with one line rather than on the first call.
@@ -119,7 +120,7 @@ def build_server(
     @asynccontextmanager
     async def lifespan(_server: MCPServer[Runtime]) -> AsyncIterator[Runtime]:
         async with AccClient(settings, provider, transport=transport) as client:
-            yield Runtime(settings, client, today=today)
+            yield Runtime(settings, client, today=today, clock=now)
 
     fixed = today() if settings.demo else None  # the demo's dataset is dated around one fixed day
     server = AccServer(settings, specs, today=fixed, lifespan=lifespan, log_level="WARNING")

@@ -226,6 +226,31 @@ MUTANTS: tuple[Mutant, ...] = (
         'fixed={"sort": "asc"},',
         "list_data_connector_jobs oldest first",
     ),
+    Mutant(T + "data_connector.py", 'body["isActive"] = bool(args["active"])', "pass", "update drops active"),
+    Mutant(
+        T + "data_connector.py",
+        "body[key] = _iso(name, str(args[name]))",
+        "body[key] = str(args[name])",
+        "update sends start/end as bare dates",
+    ),
+    Mutant(
+        T + "data_connector_jobs.py",
+        'if args.get("request"):\n        request_id',
+        "if False:\n        request_id",
+        "get_data_connector_job ignores request (the account's newest instead)",
+    ),
+    Mutant(
+        T + "data_connector_jobs.py",
+        'if job.get("status") == "complete":\n        ended',
+        "if False:\n        ended",
+        "cancel sends DELETE for a finished job",
+    ),
+    Mutant(
+        T + "data_connector_jobs.py",
+        'wanted = max(0, int(args.get("wait") or 0))',
+        "wanted = 0",
+        "get_data_connector_job does not wait",
+    ),
     # --- shared list machinery, lookups, rendering ---------------------------------------------------------
     Mutant(
         T + "listing.py",

@@ -44,3 +44,9 @@ async def recorded(sandbox_app: Starlette) -> AsyncIterator[Harness]:
     recorded: `recorded.call(tool, args)`, then `recorded.log` / `recorded.transport.to(template)`."""
     async with recorded_server(sandbox_app) as harness:
         yield harness
+
+
+@pytest.fixture(autouse=True)
+def _downloads_in_a_temp_folder(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A server built from the environment saves downloads under a temp folder, never the user's cache."""
+    monkeypatch.setenv("ACC_DOWNLOAD_DIR", str(tmp_path_factory.mktemp("downloads")))

@@ -26,6 +26,7 @@ from starlette.applications import Starlette
 
 from acc_mcp import deadline
 from acc_mcp.demo import demo_server
+from acc_mcp.sandbox.data_connector_data import job_view
 from acc_mcp.server import AccServer
 
 FAULT_KINDS = (
@@ -201,6 +202,9 @@ def sample_values(app: Starlette) -> dict[str, Any]:
         "review": "1",
         "description": "suite extract",
         "service_groups": ["issues"],
+        "request": "weekly",
+        "job": finished_job(app)[:8],
+        "file": "README.txt",
         "company": app.state.world.companies[0]["name"],
         "person": app.state.world.users[0]["name"],
         "sql": "SELECT status, count(*) FROM issues_issues GROUP BY 1",
@@ -219,6 +223,13 @@ def document_samples(app: Starlette, project_id: str) -> dict[str, Any]:
         "model": next(iter(docs.links)),
         "files": [docs.files[0]["urn"]],
     }
+
+
+def finished_job(app: Starlette) -> str:
+    """The newest seeded Data Connector job with an extract."""
+    state = app.state.families["data_connector"]
+    done = [j.id for j in state.jobs.values() if job_view(j, state.now())["completionStatus"] == "success"]
+    return str(done[-1])
 
 
 def valid_arguments(schema: dict[str, Any], samples: dict[str, Any]) -> dict[str, Any]:
@@ -270,7 +281,19 @@ WRITE_PATHS = {"export_pdfs": "/exports"}
 
 
 def is_write(tool: Any) -> bool:
-    return tool.annotations is not None and tool.annotations.read_only_hint is False
+    """A write that creates something: a repeat would make a second one (an idempotent write, such as an
+    update, a delete or a cancel, is checked like a read: it may be repeated without harm)."""
+    a = tool.annotations
+    return a is not None and a.read_only_hint is False and not a.idempotent_hint
+
+
+TOOL_ARGS: dict[str, dict[str, Any]] = {
+    "update_data_connector_request": {"active": True},
+    "delete_data_connector_request": {"request": "paused"},  # not the request the other tools read
+}
+"""Arguments a tool needs beyond its required ones to succeed."""
+ONE_SHOT = {"delete_data_connector_request"}
+"""Tools whose success removes their own target: after the baseline call only clean errors are checked."""
 
 
 def unique(args: dict[str, Any], n: int) -> dict[str, Any]:
@@ -306,7 +329,7 @@ async def fault_matrix(
     samples = sample_values(app)
     out = Matrix()
     for t in (await client.list_tools()).tools:
-        out.tools[t.name] = (t, valid_arguments(t.input_schema, samples))
+        out.tools[t.name] = (t, valid_arguments(t.input_schema, samples) | TOOL_ARGS.get(t.name, {}))
     for n, (name, (_tool, args)) in enumerate(out.tools.items()):
         if not (await client.call_tool(name, unique(args, -n - 1))).is_error:
             out.baseline_ok.add(name)
@@ -353,7 +376,7 @@ async def fault_matrix(
                         fail(f"{where}: a write that certainly did not land was not retried: {body[:200]}")
                 elif not result.is_error or applied != 0:
                     fail(f"{where}: expected a clear error and nothing applied: {body[:200]}")
-            elif kind in TRANSIENT and name in out.baseline_ok:
+            elif kind in TRANSIENT and name in out.baseline_ok and name not in ONE_SHOT:
                 if result.is_error:
                     fail(f"{where}: a read did not recover: {body[:200]}")
                 else:

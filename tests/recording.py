@@ -193,7 +193,8 @@ async def sandbox_ids(app: Starlette) -> dict[str, Any]:
 
     `account`; projects by short name (`hospital`, `riverside`, …); on the hospital project: `user[name]` →
     Autodesk id, `type[title]` → issue type or subtype id ("Quality / Defect"), `issue[number]`, `rfi[number]`,
-    `review[number]`, `photos` (newest first), and `request[description]` for Data Connector requests.
+    `review[number]`, `photos` (newest first), and `request[description]` for Data Connector requests (with
+    `job[description]`, `newest_job`, `failed_job`).
     """
     world: World = app.state.world
     key = (world.seed, world.large, world.region)
@@ -228,6 +229,13 @@ async def sandbox_ids(app: Starlette) -> dict[str, Any]:
         requests = f"/data-connector/v1/accounts/{world.account_id}/requests"
         found = (await http.get(requests, params={"limit": 100})).json()["results"]
         ids["request"] = {r["description"]: r["id"] for r in found}
+        by_id = {r["id"]: r["description"] for r in found}
+        jobs = (await http.get(f"{requests[:-9]}/jobs", params={"limit": 100, "sort": "desc"})).json()["results"]
+        # `job[description]`: the newest job of that request with an extract; `failed_job`: one without.
+        done = [j for j in jobs if j["completionStatus"] == "success"]
+        ids["job"] = {by_id[j["requestId"]]: j["id"] for j in reversed(done)}
+        ids["newest_job"] = jobs[0]["id"]
+        ids["failed_job"] = next(j["id"] for j in jobs if j["completionStatus"] == "failed")
     _IDS[key] = ids
     return ids
 

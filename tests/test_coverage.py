@@ -18,7 +18,6 @@ from acc_mcp.tools import ALL_TOOLS
 
 PENDING = set(
     """
-    dc.requests.get dc.requests.update dc.requests.delete dc.jobs.get dc.jobs.cancel
     """.split()  # noqa: SIM905 - one block per family, so parallel work edits different lines
 )
 

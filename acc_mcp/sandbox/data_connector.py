@@ -46,7 +46,7 @@ from .data_connector_validate import INTERVALS, validate
 from .engine import Ctx, Get, Handle, List, Row, mount
 from .http import ApiError, json_body, ok, parse_datetime, require_account, s3_error, state_of
 from .sorting import order, parse_fields
-from .world import SANDBOX_TODAY, World, iso, make_uuid
+from .world import SANDBOX_TODAY, World, iso
 
 URL_TTL = 60
 """Seconds a signed download URL stays valid (per the reference)."""
@@ -216,7 +216,7 @@ def _job(state: DataConnectorState, request: Request) -> Job:
 
 def _new_request(state: DataConnectorState, attrs: dict[str, Any], at: datetime) -> DcRequest:
     user, stamp = state.user, iso(at)
-    record = {"id": make_uuid(state.rng), "accountId": state.world.account_id, "lastQueuedAt": None, **attrs}
+    record = {"id": state.new_id(), "accountId": state.world.account_id, "lastQueuedAt": None, **attrs}
     record |= {"createdBy": user["autodeskId"], "createdByEmail": user["email"], "createdAt": stamp}
     record |= {"updatedBy": user["autodeskId"], "updatedAt": stamp}
     return DcRequest({k: record[k] for k in REQUEST_KEYS})
@@ -396,4 +396,5 @@ def seed(world: World) -> DataConnectorState:
     )
     for spec in (*HISTORY, LARGE_HISTORY) if world.large else HISTORY:
         _seed_request(state, spec)
+    state.live = True
     return state

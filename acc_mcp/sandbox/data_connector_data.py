@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import math
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -76,6 +77,12 @@ class DataConnectorState:
     queued_for: timedelta = timedelta(seconds=1)
     runs_for: timedelta = timedelta(seconds=4)
     offset: timedelta = timedelta(0)
+    live: bool = False
+    """Seeding done: ids of requests and jobs made from now on are random, so two sandboxes never share one."""
+
+    def new_id(self) -> str:
+        """A fresh UUID: from the seeded stream while the history is replayed (deterministic), random after."""
+        return str(uuid.uuid4()) if self.live else make_uuid(self.rng)
 
     def now(self) -> datetime:
         return self.clock() + self.offset
@@ -137,7 +144,7 @@ def check_due(state: DataConnectorState, req: DcRequest, now: datetime) -> None:
 
 
 def spawn(state: DataConnectorState, req: DcRequest, at: datetime) -> Job:
-    job = Job(make_uuid(state.rng), dict(req.fields), at, state.queued_for, state.runs_for)
+    job = Job(state.new_id(), dict(req.fields), at, state.queued_for, state.runs_for)
     state.jobs[job.id] = job
     req.runs += 1
     req.fields["lastQueuedAt"] = iso(at)

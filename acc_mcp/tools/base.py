@@ -81,6 +81,8 @@ class ToolSpec:
     """Part of the `default` toolset."""
     write: bool = False
     destructive: bool = False
+    idempotent: bool = False
+    """A write that, repeated with the same arguments, changes nothing more (an update that sets values)."""
     not_found: str = "Check the ids you passed."
     """What to do after a 404: which lookup tool finds valid ids."""
 
@@ -95,7 +97,7 @@ class ToolSpec:
         return ToolAnnotations(
             read_only_hint=not self.write,
             destructive_hint=self.destructive if self.write else None,
-            idempotent_hint=not self.write,
+            idempotent_hint=self.idempotent or not self.write,
             open_world_hint=True,
         )
 

@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from typing import Any, Literal
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, RateLimited
 from ..render import ShortId, short_day
 from ..views import F, Record, View, ViewContext
 from ..writes import Recent, check_duplicate, guarded_write, record
 from .base import Param, ToolOutput, ToolSpec
-from .listing import check_date, run_record
+from .listing import Quoted, check_date, run_record
 from .lookups import Names, listing
-from .refs import Finder, Ref, remember_ids, via_ref
+from .refs import Finder, Ref, remember_ids, resolve, via_ref
 from .runtime import Runtime, Scope
-from .spec import ListSpec, tools
+from .spec import GetSpec, ListSpec, tools
 
 SERVICE_GROUPS = (
     "all",
@@ -57,6 +60,7 @@ LIMIT_NOTE = "Each job counts against Data Connector's limit of 24 jobs per 24 h
 
 _EVERY = {"DAY": "daily", "WEEK": "weekly", "MONTH": "monthly", "YEAR": "yearly"}
 NEWEST = {"sort": "desc", "sortFields": "createdAt"}
+NO_REQUEST = "Call list_data_connector_requests for request ids."
 
 
 def _schedule(r: Record) -> str:
@@ -124,15 +128,50 @@ def _iso(name: str, value: str) -> str:
     return text + "T00:00:00.000Z" if len(text) == 10 else text
 
 
-def build_request(args: dict[str, Any], project_ids: list[str], now: datetime) -> dict[str, Any]:
-    """The request body, after checking the schedule rules of the reference."""
-    schedule: str = args.get("schedule") or "ONE_TIME"
-    every, end = args.get("every"), args.get("end")
-    groups = list(dict.fromkeys(str(g).strip().lower() for g in args.get("service_groups") or []))
+@contextmanager
+def job_quota() -> Iterator[None]:
+    """A 429 on a write that would spawn a job is the 24-jobs-a-day limit: say so, and when it frees up."""
+    try:
+        yield
+    except RateLimited as exc:
+        hours = f"about {math.ceil(exc.retry_after / 3600)} h" if exc.retry_after else "a while"
+        raise RateLimited(
+            f"Not done: Data Connector allows 24 jobs per 24 hours and this would start the 25th. "
+            f"Try again in {hours}, or pass a later start.",
+            retry_after=exc.retry_after,
+        ) from None
+
+
+def _groups(given: list[str] | None) -> list[str]:
+    groups = list(dict.fromkeys(str(g).strip().lower() for g in given or []))
     if not groups:
         raise InvalidInput("service_groups: name at least one, e.g. ['issues', 'rfis'] (or ['all']).")
     if unknown := [g for g in groups if g not in SERVICE_GROUPS]:
         raise InvalidInput(f"service_groups: unknown {', '.join(unknown)}. Choose from {', '.join(SERVICE_GROUPS)}.")
+    return groups
+
+
+def visible(rt: Runtime, tool: str) -> bool:
+    """Whether this server exposes `tool`, so a reply names only tools the model can call."""
+    from . import select  # the package imports this module: looked up at call time
+
+    return any(t.name == tool and not (t.write and rt.settings.read_only) for t in select(rt.settings.toolsets))
+
+
+def follow_up(rt: Runtime, request_id: str) -> str:
+    """How to follow a request's jobs, with a tool this server exposes."""
+    if visible(rt, "get_data_connector_job"):
+        return f"Follow it with get_data_connector_job(request='{request_id[:8]}', wait=30)."
+    if visible(rt, "list_data_connector_jobs"):
+        return f"Follow it with list_data_connector_jobs(request='{request_id[:8]}')."
+    return "Its jobs can be followed with the data_connector toolset (ACC_TOOLSETS=default,data_connector)."
+
+
+def build_request(args: dict[str, Any], project_ids: list[str], now: datetime) -> dict[str, Any]:
+    """The request body, after checking the schedule rules of the reference."""
+    schedule: str = args.get("schedule") or "ONE_TIME"
+    every, end = args.get("every"), args.get("end")
+    groups = _groups(args.get("service_groups"))
     if schedule == "ONE_TIME":
         if end:
             raise InvalidInput("end: a ONE_TIME request runs once and takes no end date; leave end out.")
@@ -169,15 +208,16 @@ async def create_request(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     if len(projects) > 50:
         raise InvalidInput(f"projects: at most 50 projects per request, got {len(projects)}. Split it in two.")
     project_ids = list(dict.fromkeys([await rt.project_id(p) for p in projects]))
-    now, day = datetime.now(UTC), rt.today()  # the demo's fixed day, not the real clock's
-    body = build_request(args, project_ids, now.replace(year=day.year, month=day.month, day=day.day))
+    body = build_request(args, project_ids, rt.now())
     key = hashlib.sha256(json.dumps({k: v for k, v in body.items() if k != "effectiveFrom"}, sort_keys=True).encode())
     recent: Recent = rt.memo.setdefault("dc-writes", {})
     fingerprint, lister = key.hexdigest(), "list_data_connector_requests"
+    if not visible(rt, lister):  # name it with how to turn it on
+        lister += " (toolset data_connector: ACC_TOOLSETS=default,data_connector)"
     check_duplicate(
         recent, fingerprint, allow=bool(args.get("allow_duplicate")), window=DUPLICATE_WINDOW, lister=lister
     )
-    with guarded_write(recent, fingerprint, lister=lister):  # an unknown outcome arms the guard
+    with guarded_write(recent, fingerprint, lister=lister), job_quota():  # an unknown outcome arms the guard
         created = await rt.write(rt.call("dc.requests.create", Scope(account=account), json=body))
     record(recent, fingerprint, str(created.get("id")), window=DUPLICATE_WINDOW)
     created = {**created, "projects": len(project_ids) or "all the account's projects you can see"}
@@ -189,11 +229,57 @@ async def create_request(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     )
     note = (
         f"It runs {runs}; the first job starts at {body['effectiveFrom'][:16].replace('T', ' ')} UTC or now if "
-        f"that has passed. {LIMIT_NOTE} Follow it with list_data_connector_jobs(request='{created.get('id')}')."
+        f"that has passed. {LIMIT_NOTE} {follow_up(rt, str(created.get('id')))}"
     )
     return await run_record(rt, created, header="Created Data Connector request.", view=REQUEST_DETAIL, note=note)
 
 
+async def _target(rt: Runtime, args: dict[str, Any]) -> tuple[Scope, str]:
+    scope = Scope(account=await rt.account_id())
+    return scope, (await resolve(rt, scope, REQUEST_REF, args["request"])).id
+
+
+def build_update(args: dict[str, Any]) -> dict[str, Any]:
+    """The PATCH body: only what the arguments change, each checked as for a new request."""
+    body: dict[str, Any] = {}
+    if args.get("active") is not None:
+        body["isActive"] = bool(args["active"])
+    if args.get("description"):
+        body["description"] = args["description"]
+    if args.get("schedule"):
+        body["scheduleInterval"] = args["schedule"]
+    if args.get("every") is not None:
+        if args["every"] < 1:
+            raise InvalidInput("every: a whole number >= 1 (e.g. every=1 for each day/week/month).")
+        body["reoccuringInterval"] = args["every"]
+    for name, key in (("start", "effectiveFrom"), ("end", "effectiveTo")):
+        if args.get(name):
+            body[key] = _iso(name, str(args[name]))
+    if args.get("service_groups") is not None:
+        body["serviceGroups"] = _groups(args["service_groups"])
+    if not body:
+        raise InvalidInput(
+            "Nothing to change: pass active, description, schedule, every, start, end or service_groups."
+        )
+    return body
+
+
+async def update_request(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
+    scope, request_id = await _target(rt, args)
+    body = build_update(args)
+    with job_quota():
+        updated = await rt.write(rt.call("dc.requests.update", scope, json=body, ids={"requestId": request_id}))
+    note = LIMIT_NOTE if body.get("isActive") or "scheduleInterval" in body else None
+    return await run_record(rt, updated, header="Updated Data Connector request.", view=REQUEST_DETAIL, note=note)
+
+
+async def delete_request(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
+    scope, request_id = await _target(rt, args)
+    await rt.write(rt.call("dc.requests.delete", scope, ids={"requestId": request_id}))
+    return ToolOutput(f"Deleted Data Connector request {request_id}; it spawns no more jobs.", {"deleted": request_id})
+
+
+REQUEST_PARAM = Param("request", Quoted, "Id prefix or name.")
 TOOLS = tools(
     ToolSpec(
         name="create_data_connector_request",
@@ -229,6 +315,49 @@ TOOLS = tools(
         limit=None,
         not_found="Check ACC_ACCOUNT_ID.",
     ),
+    GetSpec(
+        name="get_data_connector_request",
+        description="One Data Connector request: schedule, services, projects.",
+        toolset="data_connector",
+        endpoint="dc.requests.get",
+        view=REQUEST_DETAIL,
+        header=lambda r: "Data Connector request.",
+        ref=REQUEST_REF,
+        ref_param=REQUEST_PARAM,
+        not_found=NO_REQUEST,
+    ),
+    ToolSpec(
+        name="update_data_connector_request",
+        description="Change a Data Connector request: pause/resume (active), schedule, services, name.",
+        toolset="data_connector",
+        write=True,
+        idempotent=True,
+        params=[
+            REQUEST_PARAM,
+            Param("active", bool | None, "False pauses, true resumes.", None),
+            Param("description", str | None, "New name.", None),
+            Param("schedule", Schedule | None, "New unit.", None),
+            Param("every", int | None, "Every N units.", None),
+            Param("start", str | None, "YYYY-MM-DD.", None),
+            Param("end", str | None, "YYYY-MM-DD.", None),
+            Param("service_groups", list[str] | None, "Replaces the services.", None),
+        ],
+        run=update_request,
+        calls=["dc.requests.update", *REQUEST_REF.calls],
+        not_found=NO_REQUEST,
+    ),
+    ToolSpec(
+        name="delete_data_connector_request",
+        description="Delete a Data Connector request; it spawns no more jobs.",
+        toolset="data_connector",
+        write=True,
+        destructive=True,
+        idempotent=True,
+        params=[REQUEST_PARAM],
+        run=delete_request,
+        calls=["dc.requests.delete", *REQUEST_REF.calls],
+        not_found=NO_REQUEST,
+    ),
     ListSpec(
         name="list_data_connector_jobs",
         description="Data Connector jobs (extract runs), newest first.",
@@ -242,6 +371,6 @@ TOOLS = tools(
         names=(REQUEST_NAMES,),
         group="request",
         limit=None,
-        not_found="Call list_data_connector_requests for request ids.",
+        not_found=NO_REQUEST,
     ),
 )

@@ -16,7 +16,8 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
+from datetime import time as day_time
 from typing import Any
 
 import anyio
@@ -94,9 +95,19 @@ class Runtime:
     settings: Settings
     client: AccClient
     today: Callable[[], date] = date.today
+    clock: Callable[[], datetime] | None = None
+    """The current moment (UTC); None: the real time, or the start of `today()` when that is not the real day."""
     _memos: dict[str, dict[str, Any]] = field(default_factory=dict)
     _cache: OrderedDict[str, _Entry] = field(default_factory=OrderedDict)
     _locks: dict[str, anyio.Lock] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        """The moment the tools treat as now: one clock with `today`, so a demo's writes and its "overdue" agree."""
+        if self.clock is not None:
+            return self.clock()
+        real = datetime.now(UTC)
+        day = self.today()
+        return real if day == real.date() else datetime.combine(day, day_time(), UTC)
 
     # --- requests -------------------------------------------------------------------------------
 

@@ -404,3 +404,23 @@ async def test_large_file_streams_with_exact_length() -> None:
         assert first.startswith(b"issue_id,bim360_account_id,bim360_project_id,display_id,title,")
         assert world.projects[-1]["id"].encode() in first
         assert transport.sent < 16 * 1024 * 1024  # a few chunks were produced, not the whole gigabyte
+
+
+async def test_seeded_ids_repeat_but_new_ids_differ_per_sandbox(world: World) -> None:
+    """The history is the same in every sandbox; what is created while one runs is its own."""
+    made: list[tuple[set[str], str, str]] = []
+    for _ in range(2):
+        app = build_app(world)
+        state = app.state.families["data_connector"]
+        async with httpx2.AsyncClient(
+            transport=httpx2.ASGITransport(app=app),
+            base_url="https://developer.api.autodesk.com",
+            headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"},
+        ) as http:
+            seeded = set(state.requests) | set(state.jobs)
+            created = (await http.post(f"{base(world)}/requests", json=one_time())).json()
+            jobs = (await http.get(f"{base(world)}/requests/{created['id']}/jobs")).json()["results"]
+        made.append((seeded, created["id"], jobs[0]["id"]))
+    (seeded_a, request_a, job_a), (seeded_b, request_b, job_b) = made
+    assert seeded_a == seeded_b
+    assert request_a != request_b and job_a != job_b

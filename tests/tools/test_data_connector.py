@@ -21,7 +21,7 @@ async def client(sandbox_app: Starlette) -> AsyncIterator[Client]:
         yield c
 
 
-async def call(client: Client, tool: str, **args: object) -> tuple[str, dict[str, object]]:
+async def call(client: Client, tool: str, **args: Any) -> tuple[str, dict[str, Any]]:
     result = await client.call_tool(tool, args)
     body = "\n".join(b.text for b in result.content if b.type == "text")
     assert not result.is_error, body
@@ -33,7 +33,7 @@ async def test_request_lines(client: Client, sandbox_app: Starlette) -> None:
     lines = body.splitlines()[1:]
     requests = sandbox_app.state.families["data_connector"].requests
     assert len(lines) == len(requests)
-    for line, item in zip(lines, data["items"], strict=True):  # type: ignore[call-overload]
+    for line, item in zip(lines, data["items"], strict=True):
         assert re.match(r"[0-9a-f]{8} ", line) and item["id"].startswith(line[:8])
         assert item["name"] in line and item["schedule"] in ("once", "daily", "weekly", "monthly", "yearly")
         # The schedule is written unless the name already says it.
@@ -49,14 +49,14 @@ async def test_jobs_grouped_by_request_and_filtered_by_prefix_or_name(client: Cl
     assert headings and all(re.match(r"request .+ \([0-9a-f]{8}\):$", h) for h in headings)
     jobs = [ln for ln in body.splitlines()[1:] if not ln.endswith(":") and not ln.startswith("Showing")]
     assert all(re.match(r"[0-9a-f]{8} (queued|running|complete)", ln) for ln in jobs)
-    assert len(jobs) == len(data["items"])  # type: ignore[arg-type]
+    assert len(jobs) == len(data["items"])
 
     weekly = next(h for h in headings if "Weekly issues" in h)
     prefix = weekly[-10:-2]
     for request in (prefix, "weekly issues"):
         one, only = await call(client, "list_data_connector_jobs", request=request)
         assert [h for h in one.splitlines() if h.endswith(":")] == [weekly]
-        assert {i["request"][:8] for i in only["items"]} == {prefix}  # type: ignore[attr-defined]
+        assert {i["request"][:8] for i in only["items"]} == {prefix}
 
 
 async def test_unknown_or_ambiguous_request(client: Client) -> None:

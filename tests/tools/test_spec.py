@@ -21,6 +21,7 @@ from acc_mcp.tools import ALL_TOOLS
 from acc_mcp.tools.base import Param
 from acc_mcp.tools.issues import ISSUE
 from acc_mcp.tools.spec import GetSpec, ListSpec
+from tests.tools.dc_sandbox import new_job
 from tests.tools.recorder import recording_server
 
 pytestmark = pytest.mark.anyio
@@ -114,6 +115,16 @@ SCENARIOS: dict[str, list[Step]] = {
     "list_assets": [("list_assets", {**H, "category": "Mechanical", "status": "installed", "search": "unit"})],
     "get_asset_settings": [("get_asset_settings", H), ("get_asset_settings", {**H, "category": "VAV"})],
     "list_data_connector_jobs": [("list_data_connector_jobs", {}), ("list_data_connector_jobs", {"request": "week"})],
+    "get_data_connector_request": [("get_data_connector_request", {"request": "weekly"})],
+    "update_data_connector_request": [("update_data_connector_request", {"request": "weekly", "active": False})],
+    "delete_data_connector_request": [("delete_data_connector_request", {"request": "admin snapshot"})],
+    "get_data_connector_job": [
+        ("get_data_connector_job", {}),
+        ("get_data_connector_job", {"request": "weekly"}),
+        ("get_data_connector_job", lambda prev: {"job": prev["id"][:8]}),
+    ],
+    "cancel_data_connector_job": [("cancel_data_connector_job", {})],
+    "download_data_connector_file": [("download_data_connector_file", {"file": "autodesk_data_extract.zip"})],
     "load_data": [("load_data", {}), ("load_data", {"new": True})],
     "describe_data": [("describe_data", {}), ("describe_data", {"table": "rfis_rfis"})],
     "query_data": [("query_data", {"sql": "SELECT status, count(*) FROM rfis_rfis GROUP BY 1"})],
@@ -130,7 +141,7 @@ async def test_declared_endpoints_are_the_ones_called(
 ) -> None:
     monkeypatch.setattr(deadline, "sleep", sandbox_sleep(sandbox_app))
     spec = next(t for t in ALL_TOOLS if t.name == tool)
-    server, log = recording_server(sandbox_app, toolsets="all", analytics_dir=str(tmp_path))
+    server, log = recording_server(sandbox_app, toolsets="all", download_dir=str(tmp_path), analytics_dir=str(tmp_path))
     called: set[str] = set()
     if tool in ("describe_data", "query_data"):  # an extract already loaded: these two call nothing upstream
         _loaded_extract(tmp_path / sandbox_app.state.world.account_id)
@@ -140,6 +151,9 @@ async def test_declared_endpoints_are_the_ones_called(
             args = arguments(previous) if callable(arguments) else arguments
             if name == "get_photo":  # an id prefix nothing has shown yet: found by scanning the newest photos
                 args = {**args, "photo": await oldest_photo_prefix(sandbox_app)}
+            if name in ("cancel_data_connector_job", "download_data_connector_file"):  # a job no tool has shown
+                job = await new_job(sandbox_app, finished=name.startswith("download"))
+                args = {**args, "job": job[:8]}
             args = {**args, **sandbox_args(sandbox_app, name)}
             result = await client.call_tool(name, args)
             assert not result.is_error, result.content[0].text  # type: ignore[union-attr]
