@@ -58,12 +58,15 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         T + "issues.py",
-        'None, to="filter[status]"),\n            Param("assignee"',
-        'None),\n            Param("assignee"',
+        'to="filter[status]",\n                via=Via(_status),',
+        "",
         "list_issues drops the status filter",
     ),
     Mutant(
-        T + "issues.py", 'to="filter[search]"', 'to="filter[title]"', "list_issues sends search text as a title filter"
+        T + "issues.py",
+        'else {"filter[search]": value}',
+        'else {"filter[title]": value}',
+        "list_issues sends search text as a title filter",
     ),
     Mutant(
         T + "issues.py",
@@ -73,7 +76,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         T + "issues.py",
-        'to="filter[assignedTo]", via=PERSON_ID)',
+        'to="filter[assignedTo]", via=ASSIGNEE)',
         'to="filter[assignedTo]")',
         "list_issues drops the assignee lookup (sends the name)",
     ),
@@ -290,8 +293,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         T + "spec.py",
-        "view=next((v for p, v in self.views.items() if args.get(p)), self.view),",
-        "view=self.view,",
+        "view = next((v for p, v in self.views.items() if args.get(p)), self.view)",
+        "view = self.view",
         "argument-dependent views ignored",
     ),
     Mutant(T + "spec.py", "elif post:\n", "elif False:\n", "POST filters sent in the query instead of the body"),
