@@ -44,7 +44,12 @@ MUTANTS: tuple[Mutant, ...] = (
         T + "admin.py", 'fixed={"sort": "name", "fields"', 'fixed={"sort": "-name", "fields"', "list_projects sorts Z-A"
     ),
     Mutant(T + "admin.py", 'None, to="filter[companyName]")', "None)", "list_project_users drops company"),
-    Mutant(T + "admin.py", 'views={"name": MEMBER_CONTACT},', "", "list_project_users never shows the email"),
+    Mutant(
+        T + "admin.py",
+        'views={"name": MEMBER_CONTACT, "company": MEMBER_CONTACT},',
+        "",
+        "list_project_users never shows the email",
+    ),
     Mutant(
         T + "admin.py", 'F("job", "jobNumber"),', 'F("job", "jobNumber", "bare"),', "project lines lose the 'job' label"
     ),
@@ -87,7 +92,12 @@ MUTANTS: tuple[Mutant, ...] = (
         'return {"filter[issueTypeId]": key}',
         "an issue subtype sent as filter[issueTypeId]",
     ),
-    Mutant(T + "issues.py", 'DONE = ("closed", "completed")', 'DONE = ("completed",)', "closed issues marked overdue"),
+    Mutant(
+        T + "issues.py",
+        'OPEN = ("open", "pending",',
+        'OPEN = ("closed", "open", "pending",',
+        "closed issues marked overdue",
+    ),
     Mutant(
         T + "issues.py",
         'lambda n: {"filter[displayId]": n}',
@@ -125,8 +135,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         T + "rfis.py",
-        'not in ("closed", "void", "answered") else None',
-        'not in ("closed", "void") else None',
+        'OPEN = ("submitted", "open")',
+        'OPEN = ("submitted", "open", "answered")',
         "answered RFIs marked overdue",
     ),
     Mutant(

@@ -208,12 +208,12 @@ TOOLS = tools(
     ),
     ListSpec(
         name="list_project_users",
-        description="People on a project: status, company, role; email when filtered by name.",
+        description="People on a project: status, company, role; email when filtered by name or company.",
         toolset="admin",
         default=True,
         endpoint="admin.project_users.list",
         view=MEMBER,
-        views={"name": MEMBER_CONTACT},
+        views={"name": MEMBER_CONTACT, "company": MEMBER_CONTACT},
         noun="project members",
         params=[
             replace(NAME, to="filter[name]"),

@@ -195,6 +195,7 @@ TOOLS = tools(
         name="get_data_connector_job",
         description="A Data Connector job's status and its files; wait= polls until it completes.",
         toolset="data_connector",
+        default=True,  # the follow-up of create_data_connector_request, which is in the default set
         params=[
             Param("job", str | None, "Job id prefix; default the newest.", None),
             Param("request", str | None, "Or a request id/name: its newest job.", None),

@@ -34,10 +34,9 @@ Status = Literal[
 ]
 Sort = Literal["displayId", "dueDate", "-dueDate", "-createdAt", "-updatedAt"]
 NOT_FOUND = "Call list_projects for the project id, or list_issues for issue numbers."
-DONE = ("closed", "completed")
 OPEN = ("open", "pending", "in_progress", "in_review", "not_approved", "in_dispute")
-"""Statuses in which an issue can be overdue (not a draft, not done)."""
-"""Statuses for which a due date no longer matters in a list line."""
+"""Statuses in which an issue can be overdue (not a draft, not done): the `overdue` filter and the list line's
+"overdue" mark use the same rule."""
 
 
 def _type(i: Record, ctx: ViewContext) -> Any:
@@ -45,7 +44,8 @@ def _type(i: Record, ctx: ViewContext) -> Any:
 
 
 def _due(i: Record, ctx: ViewContext) -> Any:
-    return due(i.get("dueDate"), ctx.today) if i.get("status") not in DONE else None
+    # The same rule as the overdue filter: a draft or a finished issue is never marked overdue.
+    return due(i.get("dueDate"), ctx.today) if i.get("status") in OPEN else None
 
 
 ISSUE = View(
@@ -183,7 +183,13 @@ TOOLS = tools(
         maximum=200,
         not_found=NOT_FOUND,
         fan_out=True,
-        group_keys={"assignee": None, "status": None, "type": None, "due_week": due_week("dueDate")},
+        group_keys={
+            "assignee": None,
+            "status": None,
+            "type": lambda i, ctx: str(_type(i, ctx) or "").split(" / ")[0] or None,
+            "subtype": _type,
+            "due_week": due_week("dueDate"),
+        },
         overdue=OverdueRule("filter[dueDate]", "filter[status]", OPEN),
     ),
     GetSpec(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from ..render import due, short_day, when
 from ..views import F, Record, View, ViewContext, name_of
@@ -15,7 +15,10 @@ from .refs import Finder, Ref
 from .runtime import Runtime, Scope
 from .spec import GetSpec, ListSpec, tools
 
-Status = Literal["draft", "submitted", "open", "answered", "rejected", "closed", "void"]
+Status = Literal["draft", "submitted", "open", "answered", "rejected", "closed", "void", "not_closed"]
+OPEN = ("submitted", "open")
+"""Statuses in which an RFI waits on someone, so its due date can pass: the `overdue` filter and the list line's
+"overdue" mark use the same rule."""
 Sort = Literal["customIdentifier", "dueDate", "-dueDate", "-createdAt", "-updatedAt"]
 NOT_FOUND = "Call list_projects for the project id, or search_rfis for RFI numbers."
 
@@ -25,7 +28,7 @@ def _people(key: str) -> Any:
 
 
 def _due(r: Record, ctx: ViewContext) -> Any:
-    return due(r.get("dueDate"), ctx.today) if r.get("status") not in ("closed", "void", "answered") else None
+    return due(r.get("dueDate"), ctx.today) if r.get("status") in OPEN else None
 
 
 RFI = View(
@@ -89,6 +92,9 @@ async def _sort(_rt: Runtime, _scope: Scope, _name: str, value: Any) -> list[dic
 
 
 async def _one_or_many(_rt: Runtime, _scope: Scope, _name: str, value: Any) -> Any:
+    """One status as a string, several as a list; `not_closed` read as every status but closed and void."""
+    every = [s for s in get_args(Status) if s not in ("closed", "void", "not_closed")]
+    value = list(dict.fromkeys(s for v in value for s in (every if v == "not_closed" else [v])))
     return value[0] if len(value) == 1 else value
 
 
@@ -114,7 +120,14 @@ TOOLS = tools(
         noun="RFIs",
         params=[
             Param("search", str | None, "Title, question or answer text.", None, to="search"),
-            Param("status", list[Status] | None, "Any of these.", None, to="filter.status", via=Via(_one_or_many)),
+            Param(
+                "status",
+                list[Status] | None,
+                "Any of these; not_closed all but closed/void.",
+                None,
+                to="filter.status",
+                via=Via(_one_or_many),
+            ),
             Param(
                 "assignee",
                 str | None,
@@ -139,7 +152,7 @@ TOOLS = tools(
             "priority": None,
             "due_week": due_week("dueDate"),
         },
-        overdue=OverdueRule("filter.dueDate", "filter.status", ("submitted", "open")),
+        overdue=OverdueRule("filter.dueDate", "filter.status", OPEN),
     ),
     GetSpec(
         name="get_rfi",
