@@ -33,7 +33,7 @@ def test_tools_shows_every_toolset_and_which_are_on(capsys: pytest.CaptureFixtur
     assert table["issues"] == table["rfis"] == "on" and table["reviews"] == "off"
     assert main(["tools", "--read-only"]) == 0
     out = capsys.readouterr().out
-    assert "read-only" in out and "off  data_connector  0/9" in out
+    assert "read-only" in out and "part data_connector  1/9" in out
 
 
 def test_http_says_where_it_listens() -> None:
