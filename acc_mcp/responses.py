@@ -37,6 +37,15 @@ MAX_URL_CHARS = 8000
 """Servers refuse longer request lines (and httpx2 refuses to build some)."""
 
 
+def clean_download_tree(folder: Path) -> int:
+    """`clean_stale_downloads` in `folder` and each folder directly below it (downloads go to `<dir>/<job id>/`)."""
+    try:
+        folders = [folder, *(p for p in folder.iterdir() if p.is_dir())]
+    except OSError:
+        return 0
+    return sum(clean_stale_downloads(f) for f in folders)
+
+
 def clean_stale_downloads(folder: Path) -> int:
     """Remove temporaries (`.name.<pid>.xxxx.part`) of downloads whose process is gone; returns how many."""
     removed = 0

@@ -24,9 +24,11 @@ from .client import AccClient, TokenProvider
 from .config import Settings
 from .instructions import instructions
 from .prompts import register_prompts
+from .responses import clean_download_tree
 from .safety import check_tool_arguments
 from .tools import ALL_TOOLS, ToolSpec, select
 from .tools.base import as_function
+from .tools.data_connector_jobs import download_folder
 from .tools.runtime import Runtime
 
 
@@ -119,6 +121,8 @@ def build_server(
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer[Runtime]) -> AsyncIterator[Runtime]:
+        # A process killed mid-download left a temporary behind: remove it now, not at the next download.
+        clean_download_tree(download_folder(settings))
         async with AccClient(settings, provider, transport=transport) as client:
             yield Runtime(settings, client, today=today, clock=now)
 

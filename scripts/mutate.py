@@ -308,6 +308,18 @@ MUTANTS: tuple[Mutant, ...] = (
         "argument-dependent views ignored",
     ),
     Mutant(T + "spec.py", "elif post:\n", "elif False:\n", "POST filters sent in the query instead of the body"),
+    Mutant(
+        T + "issues.py",
+        'ctx.names.get(company_key(i.get("assignedTo")))',
+        'ctx.names.get(i.get("assignedTo"))',
+        "group_by=company counts people, not their companies",
+    ),
+    Mutant(
+        T + "listing.py",
+        "if isinstance(position, str) and paging.random_access:",
+        "if False:",
+        "an edited cursor reaches the offset paging unchecked",
+    ),
     Mutant("acc_mcp/render.py", "overdue=d.day < today", "overdue=d.day <= today", "items due today marked overdue"),
     Mutant(
         "acc_mcp/render.py",

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import deadline
+from ..config import Settings
 from ..errors import InvalidInput, UpstreamError
 from ..render import short_day
 from ..safety import safe_child
@@ -64,10 +65,10 @@ def size_text(size: Any) -> str:
     raise AssertionError("unreachable")
 
 
-def download_folder(rt: Runtime) -> Path:
+def download_folder(settings: Settings) -> Path:
     """ACC_DOWNLOAD_DIR, or the user's cache folder (platformdirs)."""
-    if rt.settings.download_dir:
-        return Path(rt.settings.download_dir).expanduser()
+    if settings.download_dir:
+        return Path(settings.download_dir).expanduser()
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("acc-mcp", appauthor=False)) / "downloads"
@@ -165,7 +166,7 @@ def preview(path: Path) -> tuple[str, dict[str, Any]]:
 
 async def download_file(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     name = str(args["file"]).strip()
-    folder = download_folder(rt)
+    folder = download_folder(rt.settings)
     if "/" in name or "\\" in name:
         safe_child(folder, name)  # the clearer message for absolute or climbing names
         raise InvalidInput(f"file: {name[:80]!r} is not a plain file name; pass a name get_data_connector_job lists.")

@@ -14,7 +14,7 @@ from .counts import due_week
 from .issue_settings import SETTINGS, VOCAB
 from .listing import Quoted, range_param
 from .locations import LOCATION
-from .lookups import ASSIGNEE, ISSUE_TYPE, ISSUE_TYPES, PEOPLE, names
+from .lookups import ASSIGNEE, ISSUE_TYPE, ISSUE_TYPES, PEOPLE, company_key, names
 from .overdue import OverdueRule
 from .refs import Finder, Ref, via_ref
 from .runtime import Runtime, Scope
@@ -188,6 +188,7 @@ TOOLS = tools(
             "status": None,
             "type": lambda i, ctx: str(_type(i, ctx) or "").split(" / ")[0] or None,
             "subtype": _type,
+            "company": lambda i, ctx: ctx.names.get(company_key(i.get("assignedTo"))),
             "due_week": due_week("dueDate"),
         },
         overdue=OverdueRule("filter[dueDate]", "filter[status]", OPEN),

@@ -121,6 +121,9 @@ async def run_list(
     limit = check_limit(args, maximum)
     query = fingerprint(tool, dict(args))
     position, skip, seen = decode_cursor(args["cursor"], query) if args.get("cursor") else (None, 0, 0)
+    if isinstance(position, str) and paging.random_access:
+        # An offset list's cursor holds a number: a token here is an edited or foreign cursor.
+        raise InvalidInput("The cursor is not valid. Pass back the cursor exactly as a previous result gave it.")
     got = await collect(rt.read, paging, call, start=(position, skip), want=limit)
     ctx = ViewContext(names or {}, rt.today())
     rows = [view(item, ctx) for item in got.items]

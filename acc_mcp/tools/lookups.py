@@ -74,7 +74,7 @@ async def _people(rt: Runtime, scope: Scope) -> dict[str, str]:
     out: dict[str, str] = {}
     for c in await companies(rt, scope):
         if c.get("member_group_id") and c.get("name"):
-            out[str(c["member_group_id"])] = str(c["name"])
+            out[str(c["member_group_id"])] = out[company_key(c["member_group_id"])] = str(c["name"])
     for m in await members(rt, scope):
         for role in m.get("roles") or []:
             if isinstance(role, dict) and role.get("id") and role.get("name"):
@@ -82,7 +82,14 @@ async def _people(rt: Runtime, scope: Scope) -> dict[str, str]:
         for key in ("id", "autodeskId"):
             if m.get(key) and m.get("name"):
                 out[str(m[key])] = str(m["name"])
+            if m.get(key) and m.get("companyName"):
+                out[company_key(m[key])] = str(m["companyName"])
     return out
+
+
+def company_key(assignee: Any) -> str:
+    """The names key under which a person's (or a company's own) company name is found: for `group_by=company`."""
+    return f"company-of:{assignee}"
 
 
 PEOPLE = Names(("admin.project_users.list", "hq.project_companies.list"), _people)
