@@ -60,7 +60,7 @@ async def _load_child(folder: str, url: str, account: str) -> None:
         toolsets="all", analytics_dir=folder, call_timeout=600, timeout=600,
     )  # fmt: skip
     async with Client(build_server(settings, today=lambda: SANDBOX_TODAY.date())) as client:
-        jobs = await client.call_tool("list_data_connector_jobs", {"request": "Metro Transit Hub"})
+        jobs = await client.call_tool("list_data_connector_jobs", {"request": "All projects issues history"})
         job = str((jobs.structured_content or {})["items"][0]["id"])
         before = _peak_kib()
         started = time.perf_counter()

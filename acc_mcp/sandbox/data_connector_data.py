@@ -254,7 +254,7 @@ HISTORY: tuple[dict[str, Any], ...] = (
     },
 )  # fmt: skip
 LARGE_HISTORY = {
-    "description": "Metro Transit Hub issues history (benchmark)", "scheduleInterval": "ONE_TIME",
-    "serviceGroups": ["issues"], "projects": (5,), "effectiveFrom": "2026-11-01T09:00:00Z",
+    "description": "All projects issues history (benchmark)", "scheduleInterval": "ONE_TIME",
+    "serviceGroups": ["issues"], "projects": (), "effectiveFrom": "2026-11-01T09:00:00Z",
     "createdAt": "2026-11-01T09:00:00Z", "large": True,
 }  # fmt: skip

@@ -322,11 +322,13 @@ _ROWS_PER_CHUNK = 8192
 def large_issues_file(world: World, scope: Scope, size: int = LARGE_FILE_SIZE) -> list[ExtractFile]:
     """A single huge `issues_issues.csv` plus its README; the CSV is streamed, never held in memory."""
     header = (",".join(_ISSUE_COLUMNS) + "\n").encode()
-    project = scope.projects[0]
     rng = world.rng(f"data_connector:{scope.job_id}:large")
     prefix = make_uuid(rng)[:24]  # "xxxxxxxx-xxxx-4xxx-yxxx-": the row number fills the last 12 hex digits
-    lead = f"{world.account_id},{project['id']}"
-    team = world.project_members(project["id"]) or world.users
+    # Rows go round the request's projects (ids all 36 characters, so every row keeps the same length): a
+    # cross-project aggregate over the file is really cross-project.
+    leads = [f"{world.account_id},{p['id']}" for p in scope.projects]
+    lead = leads[0]
+    team = world.project_members(scope.projects[0]["id"]) or world.users
     tails: list[str] = []
     for j in range(1024):
         day = scope.completed_at - timedelta(days=1 + j % 700, minutes=j)
@@ -349,7 +351,9 @@ def large_issues_file(world: World, scope: Scope, size: int = LARGE_FILE_SIZE) -
         yield header
         for start in range(0, rows, _ROWS_PER_CHUNK):
             stop = min(rows, start + _ROWS_PER_CHUNK)
-            chunk = "".join(f"{prefix}{i:012x},{lead},{i + 1:08d},{tails[i & 1023]}\n" for i in range(start, stop))
+            chunk = "".join(
+                f"{prefix}{i:012x},{leads[i % len(leads)]},{i + 1:08d},{tails[i & 1023]}\n" for i in range(start, stop)
+            )
             if stop == rows and extra:
                 chunk = chunk[:-1] + " " * extra + "\n"  # the last row's description absorbs the remainder
             yield chunk.encode()

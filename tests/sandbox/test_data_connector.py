@@ -386,7 +386,7 @@ async def test_large_file_streams_with_exact_length() -> None:
         transport=transport, base_url="https://developer.api.autodesk.com", headers=headers
     ) as client:
         reqs = (await client.get(f"{base(world)}/requests", params={"sort": "desc", "limit": 1})).json()["results"]
-        assert reqs[0]["description"] == "Metro Transit Hub issues history (benchmark)"
+        assert reqs[0]["description"] == "All projects issues history (benchmark)"
         job = (await client.get(f"{base(world)}/requests/{reqs[0]['id']}/jobs")).json()["results"][0]
         listing = (await client.get(f"{base(world)}/jobs/{job['id']}/data-listing")).json()
         big = next(f for f in listing if f["name"] == "issues_issues.csv")
