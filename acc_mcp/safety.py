@@ -24,7 +24,7 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -148,13 +148,11 @@ def _too_long(value: Any, limit: int) -> int | None:
     return None
 
 
-def argument_problem(
-    tool: str, schema: Mapping[str, Any], arguments: Mapping[str, Any], validate: Any = None
-) -> str | None:
-    """One sentence about what is wrong with `arguments` for `tool`, or None when nothing is.
+def argument_problem(tool: str, schema: Mapping[str, Any], arguments: Mapping[str, Any]) -> str | None:
+    """One sentence about arguments the schema cannot take (unknown names, oversized values), or None.
 
-    `schema` is the tool's published input schema; `validate` (optional) validates the arguments the way the
-    SDK will (raising pydantic's `ValidationError`), so the sentence replaces the SDK's dump.
+    Only the checks the SDK's own validation does not make: a value of the wrong type is reported from that
+    validation (`validation_problem`), so arguments are validated once per call, not twice.
     """
     properties: Mapping[str, Any] = schema.get("properties") or {}
     names = ", ".join(properties) or "none"
@@ -169,15 +167,13 @@ def argument_problem(
         length = _too_long(value, MAX_ARGUMENT_CHARS)
         if length is not None:
             return f"{name} is too long ({length:,}); at most {MAX_ARGUMENT_CHARS:,} characters (or 1,000 items)."
-    if validate is None:
-        return None
-    try:
-        validate(dict(arguments))
-    except ValidationError as exc:
-        return _validation_sentence(exc, properties, arguments)
-    except Exception:
-        return None  # not a schema problem: the SDK reports it the way it reports a crash
     return None
+
+
+def validation_problem(exc: ValidationError, schema: Mapping[str, Any], arguments: Mapping[str, Any]) -> str:
+    """The SDK's validation failure as one sentence naming the parameter and what it accepts (not a pydantic
+    dump with a documentation URL)."""
+    return clean_text(_validation_sentence(exc, schema.get("properties") or {}, arguments))
 
 
 def _validation_sentence(exc: ValidationError, properties: Mapping[str, Any], arguments: Mapping[str, Any]) -> str:
@@ -195,15 +191,9 @@ def _validation_sentence(exc: ValidationError, properties: Mapping[str, Any], ar
     return f"{text}; got {echo(given, 40)}."
 
 
-def check_tool_arguments(
-    tool: str, schema: Mapping[str, Any], arguments: Mapping[str, Any], validate: Callable[[dict[str, Any]], Any]
-) -> None:
-    """Raise the SDK's `ToolError` with `argument_problem`'s sentence when the arguments are not acceptable.
-
-    Called where the server dispatches a call, before the SDK validates: the model then reads
-    "limit must be a whole number; got 'ten'." instead of a pydantic dump with a documentation URL.
-    """
-    problem = argument_problem(tool, schema, arguments, validate)
+def check_tool_arguments(tool: str, schema: Mapping[str, Any], arguments: Mapping[str, Any]) -> None:
+    """Raise the SDK's `ToolError` with `argument_problem`'s sentence when the arguments are not acceptable."""
+    problem = argument_problem(tool, schema, arguments)
     if problem:
         raise ToolError(clean_text(problem))
 

@@ -17,6 +17,7 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, InputRequiredResult, TextContent
 from mcp.types import Tool as MCPTool
+from pydantic import ValidationError
 
 from . import __version__
 from .auth import make_provider
@@ -25,7 +26,7 @@ from .config import Settings
 from .instructions import instructions
 from .prompts import register_prompts
 from .responses import clean_download_tree
-from .safety import check_tool_arguments
+from .safety import check_tool_arguments, validation_problem
 from .tools import ALL_TOOLS, ToolSpec, select
 from .tools.base import as_function
 from .tools.data_connector_jobs import download_folder
@@ -47,7 +48,7 @@ class AccServer(MCPServer[Runtime]):
     ) -> CallToolResult | InputRequiredResult:
         # Unknown or invalid arguments: one short sentence naming the parameter, not a pydantic dump.
         if (tool := self._tool_manager.get_tool(name)) is not None:
-            check_tool_arguments(name, tool.parameters, arguments, tool.fn_metadata.validate_arguments)
+            check_tool_arguments(name, tool.parameters, arguments)
         elif (hidden := next((s for s in ALL_TOOLS if s.name == name), None)) is not None:
             # A tool of a toolset that is off: say which one, rather than "unknown tool".
             raise ToolError(
@@ -57,6 +58,8 @@ class AccServer(MCPServer[Runtime]):
         try:
             result = await super().call_tool(name, arguments, context)
         except ToolError as exc:
+            if tool is not None and isinstance(exc.__cause__, ValidationError):
+                raise ToolError(validation_problem(exc.__cause__, tool.parameters, arguments)) from None
             raise ToolError(self._point(str(exc))) from None
         if isinstance(result, CallToolResult):
             for block in result.content:
