@@ -147,11 +147,12 @@ def run_http(server: AccServer, host: str, port: int) -> None:
     app = build_http_app(server, host=host, port=port)
     base = public_url(host, port, {})
     mode = "passthrough: each request's Authorization bearer token" if server.acc_settings.auth_passthrough else ""
-    print(
+    # stderr, never stdout: a client may read stdout as protocol.
+    sys.stderr.write(
         f"acc-mcp {__version__}: MCP (streamable HTTP, stateless) on {base}{MCP_PATH}  health: {base}{HEALTH_PATH}"
-        + (f"  [{mode}]" if mode else ""),
-        file=sys.stderr,
-        flush=True,
+        + (f"  [{mode}]" if mode else "")
+        + "\n"
     )
+    sys.stderr.flush()
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
     anyio.run(uvicorn.Server(config).serve)
