@@ -42,6 +42,10 @@ class AccServer(MCPServer[Runtime]):
         self.specs = {s.name: s for s in specs}
         self.acc_settings = settings  # read by http_app and the --host check (MCPServer.settings is the SDK's own)
         self.read_only = settings.read_only
+        # Every result is searched for names of tools this server does not show: one pattern, built once.
+        shown = self.specs.keys() | {t.name for t in select(settings.toolsets)}
+        hidden = [re.escape(t.name) for t in ALL_TOOLS if t.name not in shown]
+        self._hidden_names = re.compile(rf"\b({'|'.join(hidden)})\b") if hidden else None
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Runtime, Any] | None = None
@@ -70,10 +74,11 @@ class AccServer(MCPServer[Runtime]):
     def _point(self, text: str) -> str:
         """`text`, plus where each tool it names but this server does not show lives: hints name only tools
         the model can call, or say how to get them."""
-        shown = self.specs.keys() | {s.name for s in select(self.acc_settings.toolsets)}
-        hidden = [s for s in ALL_TOOLS if s.name not in shown and re.search(rf"\b{s.name}\b", text)]
+        named = set(self._hidden_names.findall(text)) if self._hidden_names else set()
         notes = [
-            f"{s.name} is in the {s.toolset!r} toolset, off here (ACC_TOOLSETS=default,{s.toolset})." for s in hidden
+            f"{s.name} is in the {s.toolset!r} toolset, off here (ACC_TOOLSETS=default,{s.toolset})."
+            for s in ALL_TOOLS
+            if s.name in named
         ]
         return " ".join([text, *notes]) if notes else text
 
