@@ -82,7 +82,14 @@ async def serve_until_signal(
 
 def run_stdio(serve: Callable[[], Awaitable[None]]) -> None:
     """`acc-mcp serve|demo` on stdio: one Ctrl+C (or SIGTERM) stops it promptly and safely."""
-    if sys.platform == "win32":  # no signal receivers there: the SDK's own handling
-        anyio.run(serve)
-        return
-    anyio.run(serve_until_signal, serve)
+    try:
+        if sys.platform == "win32":  # no signal receivers there: the SDK's own handling
+            anyio.run(serve)
+        else:
+            anyio.run(serve_until_signal, serve)
+    except BaseExceptionGroup as group:
+        # The client went away (its end of stdout closed): the same quiet exit as `acc-mcp call … | head`.
+        _, rest = group.split(BrokenPipeError)
+        if rest is None:
+            raise BrokenPipeError from None
+        raise

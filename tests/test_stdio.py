@@ -81,3 +81,30 @@ def test_example_client_script_runs() -> None:
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "tools:" in proc.stdout and "St. Mary's Hospital Expansion" in proc.stdout and "Steps:" in proc.stdout
+
+
+def test_a_client_that_goes_away_leaves_no_traceback() -> None:
+    """The reader of stdout closes first (a client that died): the server exits without a traceback."""
+    initialize = (
+        '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",'
+        '"capabilities":{},"clientInfo":{"name":"t","version":"0"}}}\n'
+    )
+    call = '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_projects","arguments":{}}}\n'
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "acc_mcp", "demo"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.write(initialize.encode())
+    proc.stdin.flush()
+    assert proc.stdout.readline().startswith(b'{"jsonrpc"')
+    proc.stdout.close()  # the client is gone
+    proc.stdin.write(('{"jsonrpc":"2.0","method":"notifications/initialized"}\n' + call).encode())
+    proc.stdin.flush()
+    proc.stdin.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=30) == 0, err
+    assert "Traceback" not in err, err
