@@ -34,18 +34,37 @@ from acc_mcp.sandbox import SANDBOX_TOKEN, World, build_app
 from acc_mcp.sandbox.world import SANDBOX_TODAY
 from acc_mcp.tools import ALL_TOOLS
 from acc_mcp.tools.base import REQUIRED, ToolSpec
+from acc_mcp.tools.issues import OPEN as ISSUES_OPEN
+from acc_mcp.tools.rfis import OPEN as RFIS_OPEN
 
 SAMPLES: dict[str, Any] = {"project": "hospital", "issue": 1, "rfi": 1, "review": 1}
-"""A value for each required parameter a list tool may have (by name)."""
+"""A value for each required parameter a list tool may have (by name); `urn` is added from a first call."""
+
+
+async def sample_urn(client: Client) -> str:
+    """A file version URN, as list_review_files shows it (what a model passes to list_file_approvals)."""
+    result = await client.call_tool("list_review_files", {"project": SAMPLES["project"], "review": SAMPLES["review"]})
+    return str(((result.structured_content or {}).get("items") or [{}])[0].get("urn"))
 
 
 def list_tools() -> list[ToolSpec]:
     return [t for t in ALL_TOOLS if not t.write and any(p.name == "cursor" for p in t.params)]
 
 
-def path_pattern(tool: ToolSpec) -> re.Pattern[str]:
-    ep = endpoint(tool.calls[0])
+def path_pattern(key: str) -> re.Pattern[str]:
+    ep = endpoint(key)
     return re.compile("^" + re.sub(r"\\{\w+\\}", "[^/]+", re.escape(ep.path)) + "$")
+
+
+def list_request(tool: ToolSpec, log: list[tuple[httpx2.Request, bytes]]) -> httpx2.Request | None:
+    """The tool's own list request: its first registry endpoint that it called (list_companies calls hq's
+    project companies when given a project, the account's otherwise); the last such request (the page shown)."""
+    for key in tool.calls:
+        pattern = path_pattern(key)
+        found = next((r for r, _ in reversed(log) if pattern.match(r.url.path)), None)
+        if found is not None:
+            return found
+    return None
 
 
 def raw_items(body: Any) -> list[dict[str, Any]]:
@@ -89,8 +108,8 @@ def key_fields(tool: str, item: dict[str, Any], users: dict[str, str]) -> tuple[
             "title": item["title"],
             "status": item["status"],
             "assignee": users.get(item.get("assignedTo") or "", item.get("assignedTo")),
-            # By design the due date is shown for items still open (tools/issues.py `_row`).
-            "due": _date(item.get("dueDate")) if item["status"] not in ("closed", "completed") else None,
+            # By design the due date is shown for items that can still be overdue (`issues.OPEN`).
+            "due": _date(item.get("dueDate")) if item["status"] in ISSUES_OPEN else None,
         }
     if tool == "search_rfis":
         assigned = [users.get(a["id"], a["id"]) for a in item.get("assignedTo") or []]
@@ -99,7 +118,7 @@ def key_fields(tool: str, item: dict[str, Any], users: dict[str, str]) -> tuple[
             "title": item["title"],
             "status": item["status"],
             "assignee": assigned[0] if assigned else None,
-            "due": _date(item.get("dueDate")) if item["status"] not in ("closed", "answered", "void") else None,
+            "due": _date(item.get("dueDate")) if item["status"] in RFIS_OPEN else None,
         }
     if tool == "list_reviews":
         claimed = ((item.get("nextActionBy") or {}).get("claimedBy") or [{}])[0].get("name")
@@ -166,6 +185,7 @@ async def main() -> int:
     missing: dict[tuple[str, str], list[str]] = {}
     ok = True
     async with Client(server) as client, raw_http:
+        SAMPLES["urn"] = await sample_urn(client)
         for spec in list_tools():
             tool = spec.name
             needs = [p.name for p in spec.params if p.default is REQUIRED]
@@ -173,6 +193,9 @@ async def main() -> int:
                 lacking = [n for n in needs if n not in SAMPLES]
                 ok &= unmeasured(tool, f"add a sample for {', '.join(lacking)} to SAMPLES in bench/result_cost.py")
                 continue
+            # One project always (a tool that may fan out over every project is measured on one, like the
+            # rest: the raw side below is that project's pages).
+            needs += [p.name for p in spec.params if p.name == "project" and p.name not in needs]
             arguments = {n: SAMPLES[n] for n in needs}
             transport.log.clear()
             result = await client.call_tool(tool, arguments)
@@ -187,8 +210,7 @@ async def main() -> int:
                             if rec.get(key):
                                 users.setdefault(rec[key], rec["name"])
             text = "".join(b.text for b in result.content if b.type == "text")
-            pattern = path_pattern(spec)
-            request = next((r for r, _ in reversed(transport.log) if pattern.match(r.url.path)), None)
+            request = list_request(spec, transport.log)
             if result.is_error or request is None:
                 ok &= unmeasured(tool, f"call failed or made no list request: {text[:120]}")
                 continue
@@ -196,7 +218,7 @@ async def main() -> int:
             params = {k: v for k, v in request.url.params.items() if k != "fields"}
             raw = await raw_http.request(
                 request.method,
-                request.url.path,
+                request.url.raw_path.split(b"?")[0].decode(),  # still encoded: a version URN holds '?'
                 params=params,
                 content=request.content or None,
                 headers={"Content-Type": "application/json"} if request.content else None,

@@ -327,6 +327,16 @@ MUTANTS: tuple[Mutant, ...] = (
         'lead += f"{text} "',
         "numbers lose their '#'",
     ),
+    # --- compact lists (issue 13) ---------------------------------------------------------------------------
+    Mutant(T + "admin.py", 'group="company",', "", "list_account_users repeats the company on every line"),
+    Mutant(T + "assets.py", 'group="category",', "", "list_assets repeats the category on every line"),
+    Mutant(T + "locations.py", "kept[-1] = part", "kept.append(part)", "location paths repeat the parent's name"),
+    Mutant(
+        T + "forms.py",
+        'lambda t, _: None if t.get("status") == "active" else t.get("status")',
+        'lambda t, _: None if t.get("status") != "active" else t.get("status")',
+        "form templates hide the inactive mark instead of 'active'",
+    ),
 )
 # ============================================================================================================
 

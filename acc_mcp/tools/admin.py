@@ -259,6 +259,7 @@ TOOLS = tools(
         endpoint="hq.users.list",
         view=USER,
         noun="people",
+        group="company",
         params=[
             Param("name", str | None, "Name contains.", None, to="name"),
             Param("company", str | None, "Company contains.", None, to="company_name"),

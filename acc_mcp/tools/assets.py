@@ -103,10 +103,11 @@ ASSET = View(
     F("tag", "clientAssetId", "lead"),
     F("category", name_of("categoryId"), "bare"),
     F("status", name_of("statusId"), "bare"),
-    F("description", role="bare"),
     F("at", name_of("locationId")),
 )
-ASSET_DETAIL = ASSET.extend(F("barcode"), F("attributes", _custom))
+"""A list answers "what is where, in what state": the tag, grouped by category. The description mostly
+restates those ("Air handling unit serving Level 1 - North"); a search shows it with the other facts."""
+ASSET_DETAIL = ASSET.extend(F("description", role="bare"), F("barcode"), F("attributes", _custom))
 """When the model searches for particular assets it usually wants their facts: make, model, serial."""
 
 
@@ -174,6 +175,7 @@ TOOLS = tools(
         view=ASSET,
         views={"search": ASSET_DETAIL},
         noun="assets",
+        group="category",
         params=[
             Param(
                 "category",

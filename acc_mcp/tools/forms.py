@@ -53,7 +53,8 @@ FORM = View(
 )
 TEMPLATE = View(
     F("name", role="bare"),
-    F("status", role="bare"),
+    # Most templates are active: only the exception is written (the structured copy keeps every status).
+    F("status", lambda t, _: None if t.get("status") == "active" else t.get("status"), "bare"),
     F("type", lambda t, _: str(t.get("templateType") or "").removeprefix("pg.template_type.") or None),
 )
 

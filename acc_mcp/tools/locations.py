@@ -15,6 +15,18 @@ TREE = {"treeId": "default"}
 """A project has one location tree, which ACC calls `default`."""
 
 
+def _joined(parts: list[str]) -> str:
+    """Names from the top down as a path, a name that repeats its parent's standing for both
+    ("Level 1 > Level 1 - North" is written "Level 1 - North")."""
+    kept: list[str] = []
+    for part in parts:
+        if kept and part.startswith(kept[-1]) and part != kept[-1]:
+            kept[-1] = part
+        else:
+            kept.append(part)
+    return " > ".join(kept)
+
+
 async def _paths(rt: Runtime, scope: Scope) -> dict[str, str]:
     """Node id → "Level 3 > Room 301" (the root, which every path shares, left out)."""
     nodes = {
@@ -28,7 +40,7 @@ async def _paths(rt: Runtime, scope: Scope) -> dict[str, str]:
         while at is not None and at.get("parentId"):
             parts.append(str(at.get("name")))
             at = nodes.get(str(at.get("parentId")))
-        paths[node_id] = " > ".join(reversed(parts)) or str(node.get("name"))
+        paths[node_id] = _joined(parts[::-1]) or str(node.get("name"))
     return paths
 
 
@@ -38,7 +50,7 @@ PATHS = Names(("locations.nodes.list",), _paths)
 async def _location(rt: Runtime, scope: Scope, name: str, value: Any) -> str:
     """A location by path, name or id ("Level 3", "Tower > Level 3") → its node id."""
     paths = await _paths(rt, scope)
-    low = str(value).strip().lower()
+    low = _joined([p.strip() for p in str(value).split(">")]).lower()
     tests = (
         lambda i, p: low in (i.lower(), p.lower()),
         lambda i, p: p.lower().rsplit(" > ", 1)[-1] == low,

@@ -65,6 +65,17 @@ async def test_a_person_with_projects_products_and_roles_in_one_call(client: Cli
     assert person["name"] in people and person["email"] in people
 
 
+async def test_account_users_are_grouped_under_their_company(client: Client, world: World) -> None:
+    """The company heads its people once instead of repeating on every line."""
+    lines = (await text_of(client, "list_account_users", limit=100)).splitlines()[1:]
+    heads = {ln[:-1]: i for i, ln in enumerate(lines) if ln.endswith(":")}
+    assert set(heads) == {u["companyName"] for u in world.users}
+    for user in world.users:
+        at = lines.index(next(ln for ln in lines if ln.startswith(f"{user['name']} · ")))
+        above = max(i for i in heads.values() if i < at)
+        assert lines[above] == f"{user['companyName']}:" and user["companyName"] not in lines[at], lines[at]
+
+
 async def test_business_units_and_accounts(client: Client, world: World) -> None:
     assert "North America > Pacific Northwest" in await text_of(client, "list_business_units")
     assert f"account {world.account_id}" in await text_of(client, "list_accounts")

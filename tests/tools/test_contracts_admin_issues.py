@@ -71,6 +71,11 @@ ROWS: list[Row] = [
      {}),
     ("list_issues", {**H, "location": "Level 3", "limit": 5}, "issues.issues.list", "GET", ISSUES + "/issues",
      {"sortBy": "-updatedAt", "filter[subLocationId]": "{node}", "limit": "5", "offset": "0"}),
+    # A path whose child repeats its parent's name is shown as the child alone; either form finds it.
+    ("list_issues", {**H, "location": "Level 3 - North", "limit": 5}, "issues.issues.list", "GET", ISSUES + "/issues",
+     {"sortBy": "-updatedAt", "filter[subLocationId]": "{north3}", "limit": "5", "offset": "0"}),
+    ("list_issues", {**H, "location": "Level 3 > Level 3 - North", "limit": 5}, "issues.issues.list", "GET",
+     ISSUES + "/issues", {"sortBy": "-updatedAt", "filter[subLocationId]": "{north3}", "limit": "5", "offset": "0"}),
 ]  # fmt: skip
 
 
@@ -85,6 +90,7 @@ def _ids(world: World) -> dict[str, str]:
         "company": world.companies[4]["id"],
         "issue": issue["id"],
         "node": next(n["id"] for n in nodes if n["name"] == "Level 3"),
+        "north3": next(n["id"] for n in nodes if n["name"] == "Level 3 - North"),
     }
 
 

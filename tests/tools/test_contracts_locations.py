@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 
+from acc_mcp.tools.locations import _joined
 from tests.recording import Outcome, upstream
 from tests.tools.contract import ISSUES, ISSUES_BASE, NAMES, PROJECTS, Case, case, run_case
 
@@ -27,8 +28,9 @@ def newest_first(out: Outcome, ids: Mapping[str, Any]) -> None:
 
 def paths(out: Outcome, ids: Mapping[str, Any]) -> None:
     shown = [i["path"] for i in out.items]
-    assert shown[:3] == ["Project", "Level 1", "Level 1 > Level 1 - North"], out.text
-    assert all(" > " in p for p in shown[3:] if p.startswith("Level 1 >")), out.text
+    # "Level 1 - North" stands for "Level 1 > Level 1 - North": the child's name already says its parent.
+    assert shown[:3] == ["Project", "Level 1", "Level 1 - North"], out.text
+    assert not any(" > " in p for p in shown), out.text
 
 
 LIST_ISSUE_COMMENTS = [
@@ -97,3 +99,16 @@ async def test_list_issue_comments(sandbox_app: Starlette, c: Case) -> None:
 @pytest.mark.parametrize("c", LIST_LOCATIONS)
 async def test_list_locations(sandbox_app: Starlette, c: Case) -> None:
     await run_case(sandbox_app, c)
+
+
+@pytest.mark.parametrize(
+    ("parts", "path"),
+    [
+        (["Level 1", "Level 1 - North"], "Level 1 - North"),
+        (["Tower A", "Level 3", "Room 301"], "Tower A > Level 3 > Room 301"),
+        (["Level 1", "Level 1"], "Level 1 > Level 1"),  # the same name twice is two places, not one
+        (["East Wing", "Level 2", "Level 2 Corridor"], "East Wing > Level 2 Corridor"),
+    ],
+)
+def test_path_joins_a_child_that_repeats_its_parent(parts: list[str], path: str) -> None:
+    assert _joined(parts) == path

@@ -53,18 +53,21 @@ async def test_forms_are_named_and_narrowed_by_template_status_and_date(client: 
 async def test_form_templates_list_every_template(client: Client) -> None:
     body, _ = await call(client, "list_form_templates")
     assert body.startswith("7 form templates in all.")
-    assert "Daily Report · active · type daily_report" in body and "· inactive ·" in body
+    assert "Daily Report · type daily_report" in body and "· inactive ·" in body  # active goes unsaid
 
 
 async def test_assets_name_category_status_and_location(client: Client) -> None:
     body, _ = await call(client, "list_assets", limit=10)
     lines = body.splitlines()
-    assert lines[1].startswith("AHU-1-01 Air Handling Units · ") and not UUID.search(body)
+    # Grouped by category; the tag leads each line, then status and location.
+    assert lines[1] == "Air Handling Units:" and lines[2].startswith("AHU-1-01 Installed · at Level 1 - North")
+    assert not UUID.search(body)
     assert lines[-1].startswith("Showing 1-10.") and "cursor=" in lines[-1]
     cursor = re.search(r'cursor="([^"]+)"', lines[-1]).group(1)  # type: ignore[union-attr]
     more, _ = await call(client, "list_assets", limit=10, cursor=cursor)
     assert more.splitlines()[-1].startswith("Showing 11-20.")
-    assert not set(lines[1:-1]) & set(more.splitlines()[1:-1])  # cursorState: the next page, no overlap
+    tags = [ln for ln in lines[1:-1] if not ln.endswith(":")]
+    assert not set(tags) & set(more.splitlines()[1:-1])  # cursorState: the next page, no overlap
 
 
 async def test_a_category_includes_its_subcategories_and_status_is_a_label(client: Client) -> None:
@@ -105,5 +108,5 @@ async def test_names_degrade_to_ids_when_a_settings_list_is_forbidden(sandbox_ap
     sandbox_app.state.controls.faults.append(Fault(403, "/categories", times=5))
     async with Client(demo_server({"toolsets": "assets"}, app=sandbox_app)) as client:
         body, _ = await call(client, "list_assets", limit=3)
-    assert body.splitlines()[1].startswith("AHU-1-01 3 · ")  # the category's id, its status still named
-    assert " · Air handling unit serving " in body
+    lines = body.splitlines()
+    assert lines[1] == "3:" and lines[2].startswith("AHU-1-01 Installed · ")  # the category's id, status named
