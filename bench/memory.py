@@ -7,6 +7,9 @@ memory is measured. The download itself runs in a second child (`_download_child
 its own peak RSS when done (VmHWM from /proc/self/status; ru_maxrss where there is no /proc — but on Linux
 ru_maxrss survives exec and would report the parent's size); the same child with the
 download skipped gives the baseline (interpreter + imports). Target: < 150 MB.
+
+Then `load_data` of the same extract in a child server (bench/analytics.py's `--load-child`): its peak RSS must
+stay within the server's own size before the load plus DuckDB's memory limit (the bound the engine promises).
 """
 
 from __future__ import annotations
@@ -24,7 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import emit, figure, free_port, header, markdown, section, table
 from _sandbox import BENCH, LoopbackSandbox
 
+from acc_mcp.analytics.engine import MEMORY_LIMIT
 from acc_mcp.sandbox import SANDBOX_TOKEN
+
+LIMIT_MIB = int(MEMORY_LIMIT.removesuffix("GB")) * 1000**3 / 2**20
+"""DuckDB reads "1GB" as 10^9 bytes."""
 
 
 def child(url: str, base: str, account: str, dest: str, skip: bool) -> tuple[float, dict[str, float]]:
@@ -74,6 +81,7 @@ def main() -> int:
             t = time.perf_counter()
             peak_mb, info = child(signed, sandbox.url, sandbox.account_id, dest, skip=False)
             elapsed = time.perf_counter() - t
+        load = analytics_load(sandbox.url, sandbox.account_id)
     mem_rows = [
         ("file", f"{name} of job {job_id[:8]}…"),
         ("declared size", f"{size:,} bytes ({size / 2**30:.2f} GiB)"),
@@ -94,17 +102,41 @@ def main() -> int:
         ok=peak_mb < 150,
         note="ratio is informational; the target is absolute (MiB, VmHWM)",
     )
-    figure(
+    before_mib, peak_mib = load["before_kib"] / 1024, load["peak_kib"] / 1024
+    bound = before_mib + LIMIT_MIB
+    section(
         "Memory: analytics load",
-        ours="-",
-        floor="-",
-        ratio=None,
-        target="-",
-        ok=None,
-        note="not measured yet: no analytics tool is registered",
+        markdown(
+            ["what", "value"],
+            [
+                ("load_data of the 1 GiB extract (download + DuckDB read_csv)", f"{load['seconds']:.1f} s"),
+                ("server peak RSS before the load", f"{before_mib:,.0f} MiB"),
+                ("server peak RSS after the load", f"{peak_mib:,.0f} MiB"),
+                ("DuckDB memory_limit", MEMORY_LIMIT),
+            ],
+        ),
+    )
+    ok &= figure(
+        "Memory: analytics load of the 1 GiB extract (server process)",
+        ours=f"{peak_mib:,.0f} MiB",
+        floor=f"{bound:,.0f} MiB (the server before the load + DuckDB's {MEMORY_LIMIT} limit)",
+        ratio=peak_mib / bound,
+        target="≤ 1.0×",
+        ok=peak_mib <= bound,
+        note=f"{load['seconds']:.1f} s",
     )
     emit("memory")
     return 0 if ok else 1
+
+
+def analytics_load(url: str, account: str) -> dict[str, float]:
+    """`load_data` of the same sandbox's 1 GiB extract in a child server process (bench/analytics.py's child):
+    its peak RSS (VmHWM) before and after, and the time the load took."""
+    with tempfile.TemporaryDirectory() as folder:
+        argv = [sys.executable, str(BENCH / "analytics.py"), "--load-child", folder, url, account]
+        out = subprocess.run(argv, capture_output=True, text=True, check=True)
+    info: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return info
 
 
 if __name__ == "__main__":

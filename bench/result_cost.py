@@ -258,7 +258,18 @@ async def main() -> int:
             ratio = theirs / ours
             per_item = ours / shown
             rows.append(
-                (tool, shown, theirs, theirs_compact, ours, f"{ratio:.1f}×", f"{per_item:.1f}", both, n_missing)
+                (
+                    tool,
+                    shown,
+                    theirs,
+                    theirs_compact,
+                    ours,
+                    f"{ratio:.1f}×",
+                    f"{per_item:.1f}",
+                    f"{theirs / shown / 20:.1f}",
+                    both,
+                    n_missing,
+                )
             )
             ok &= figure(
                 f"Results, {tool} ({shown} items)",
@@ -268,7 +279,18 @@ async def main() -> int:
                 target=TARGET,
                 ok=ratio >= 20 and per_item <= 40,
             )
-    headers = ["tool", "items", "raw JSON", "raw compact", "text", "smaller", "tok/item", "text+structured", "missing"]
+    headers = [
+        "tool",
+        "items",
+        "raw JSON",
+        "raw compact",
+        "text",
+        "smaller",
+        "tok/item",
+        "20× allows",
+        "text+structured",
+        "missing",
+    ]
     table(headers, rows)
     print()
     for (tool, field), examples in missing.items():
@@ -278,7 +300,8 @@ async def main() -> int:
         "Results",
         markdown(headers, rows) + "\n\nraw JSON: the items the tool showed, as ACC returns them without `fields=`, "
         "indented (json.dumps indent=2, what the SDK sends for a returned dict); raw compact: the same without "
-        "spaces; text: our text content; text+structured adds the compact structured copy the server also "
+        "spaces; text: our text content; 20× allows: the tokens per item a line may take for the ≥ 20× target (raw "
+        "JSON per item / 20); text+structured adds the compact structured copy the server also "
         'returns; missing: key fields absent from an item\'s line ("not checked": no key-field rule for the tool '
         "yet).",
     )
