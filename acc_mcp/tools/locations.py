@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import InvalidInput
@@ -27,7 +28,7 @@ def _joined(parts: list[str]) -> str:
     return " > ".join(kept)
 
 
-async def _paths(rt: Runtime, scope: Scope) -> dict[str, str]:
+async def _paths(rt: Runtime, scope: Scope, join: Callable[[list[str]], str] = _joined) -> dict[str, str]:
     """Node id → "Level 3 > Room 301" (the root, which every path shares, left out)."""
     nodes = {
         str(n.get("id")): n
@@ -40,21 +41,35 @@ async def _paths(rt: Runtime, scope: Scope) -> dict[str, str]:
         while at is not None and at.get("parentId"):
             parts.append(str(at.get("name")))
             at = nodes.get(str(at.get("parentId")))
-        paths[node_id] = _joined(parts[::-1]) or str(node.get("name"))
+        paths[node_id] = join(parts[::-1]) or str(node.get("name"))
     return paths
 
 
+async def _full_paths(rt: Runtime, scope: Scope) -> dict[str, str]:
+    return await _paths(rt, scope, " > ".join)
+
+
 PATHS = Names(("locations.nodes.list",), _paths)
+"""Where a thing is, in other families' lines ("at Level 1 - North")."""
+NESTED = Names(("locations.nodes.list",), _full_paths)
+"""The tree itself, every parent written ("Level 1 > Level 1 - North"), so the nesting shows."""
+
+
+def _squash(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
 
 
 async def _location(rt: Runtime, scope: Scope, name: str, value: Any) -> str:
     """A location by path, name or id ("Level 3", "Tower > Level 3") → its node id."""
     paths = await _paths(rt, scope)
     low = _joined([p.strip() for p in str(value).split(">")]).lower()
+    bare = _squash(low)
     tests = (
         lambda i, p: low in (i.lower(), p.lower()),
         lambda i, p: p.lower().rsplit(" > ", 1)[-1] == low,
         lambda i, p: low in p.lower(),
+        # "Level 3 North" for "Level 3 - North": the same words and numbers, other punctuation.
+        lambda i, p: bare in (_squash(p), _squash(p.rsplit(" > ", 1)[-1])),
     )
     for test in tests:
         hits = [i for i, p in paths.items() if test(i, p)]
@@ -79,7 +94,7 @@ TOOLS = tools(
         view=NODE,
         noun="locations",
         fixed={"{treeId}": "default"},
-        names=(PATHS,),
+        names=(NESTED,),
         limit=100,
         maximum=1000,
     ),

@@ -76,6 +76,8 @@ ROWS: list[Row] = [
      {"sortBy": "-updatedAt", "filter[subLocationId]": "{north3}", "limit": "5", "offset": "0"}),
     ("list_issues", {**H, "location": "Level 3 > Level 3 - North", "limit": 5}, "issues.issues.list", "GET",
      ISSUES + "/issues", {"sortBy": "-updatedAt", "filter[subLocationId]": "{north3}", "limit": "5", "offset": "0"}),
+    ("list_issues", {**H, "location": "level 3 north", "limit": 5}, "issues.issues.list", "GET",  # punctuation aside
+     ISSUES + "/issues", {"sortBy": "-updatedAt", "filter[subLocationId]": "{north3}", "limit": "5", "offset": "0"}),
 ]  # fmt: skip
 
 
