@@ -183,6 +183,9 @@ async def test_bad_input_and_upstream_errors_keep_server_serving(client: Client,
     assert unknown.is_error and "list_projects" in text(unknown)
     no_match = await call(client, "list_reviews", project="airport")
     assert no_match.is_error and "No project matches" in text(no_match)
+    # A name typed with typographic quotes or without its accents is the same name.
+    curly = await call(client, "list_reviews", project="ST. MARY\u2019S hospital")
+    assert not curly.is_error, text(curly)
 
     controls.faults.append(Fault(429, path="/reviews", times=50, retry_after=0))
     storm = await call(client, "list_reviews", project="hospital")

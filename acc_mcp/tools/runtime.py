@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -88,6 +89,16 @@ class Scope:
 class _Entry:
     value: Any
     at: float
+
+
+_TYPOGRAPHY = str.maketrans("\u2018\u2019\u201c\u201d\u2013\u2014", "''\"\"--")
+
+
+def fold(text: Any) -> str:
+    """A name as compared: lower case, typographic quotes and dashes plain, accents dropped ("St. Mary’s",
+    "Tomás" find "St. Mary's", "Tomas")."""
+    decomposed = unicodedata.normalize("NFKD", str(text or "").translate(_TYPOGRAPHY))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 @dataclass
@@ -218,18 +229,14 @@ class Runtime:
         value = value.strip()
         if UUID.match(value):
             return value.removeprefix("b.")
-        needle = value.lower()
+        needle = fold(value)
         projects = await self.projects()
-        exact = [p for p in projects if needle in (str(p.get("name", "")).lower(), str(p.get("jobNumber", "")).lower())]
-        matches = exact or [
-            p
-            for p in projects
-            if needle in str(p.get("name", "")).lower() or needle in str(p.get("jobNumber", "")).lower()
-        ]
+        exact = [p for p in projects if needle in (fold(p.get("name")), fold(p.get("jobNumber")))]
+        matches = exact or [p for p in projects if needle in fold(p.get("name")) or needle in fold(p.get("jobNumber"))]
         if len(matches) == 1:
             return str(matches[0]["id"])
         if not matches:
-            raise InvalidInput(f"No project matches {value!r}. Call list_projects to see the projects and their ids.")
+            raise InvalidInput(f"No project matches {value!r}. Call list_projects to see the projects' names.")
         names = "; ".join(f"{p.get('name')} ({p['id']})" for p in matches[:8])
         raise InvalidInput(f"{value!r} matches {len(matches)} projects: {names}. Pass the project id.")
 
