@@ -20,7 +20,6 @@ from . import __version__
 from .cli_extra import ENV_HELP, add_config_parser, config_command, toolset_lines
 from .config import DEFAULT_CALLBACK, DEFAULT_SCOPES, Settings
 from .errors import ConfigError
-from .http_app import run_http
 from .safety import check_bind
 from .server import AccServer, build_server, settle
 from .signals import run_stdio
@@ -108,6 +107,8 @@ def _serve(server: AccServer, args: argparse.Namespace) -> None:
     if args.transport == "http":
         if warning := check_bind(args.host, server.acc_settings):  # non-loopback needs auth, or ACC_ALLOW_REMOTE
             print(warning, file=sys.stderr)
+        from .http_app import run_http
+
         run_http(server, args.host, args.port)  # stateless, /health, passthrough 401 (http_app.py)
     else:
         run_stdio(server.run_stdio_async)  # one Ctrl+C stops it; SIGTERM lets a token refresh finish
