@@ -7,11 +7,12 @@ In stdio mode stdout carries the MCP protocol, so everything human-readable goes
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anyio
@@ -95,6 +96,23 @@ def demo_server(overrides: dict[str, Any] | None = None) -> AccServer:
     return build_demo(overrides)
 
 
+def _built(build: Callable[[], AccServer]) -> AccServer:
+    """The server to serve, built with garbage collection off and then settled (`settle`: frozen as permanent).
+
+    What building allocates (every tool's model and schema) lives as long as the server: collections during
+    the build would only rescan it, a few ms of start-up.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        server = build()
+        settle()
+    finally:
+        if was:
+            gc.enable()
+    return server
+
+
 def _serve(server: AccServer, args: argparse.Namespace) -> None:
     if sys.stdin.isatty() and args.transport == "stdio":
         print(
@@ -103,7 +121,6 @@ def _serve(server: AccServer, args: argparse.Namespace) -> None:
             "or serve over HTTP with --transport http. Ctrl+C to stop.",
             file=sys.stderr,
         )
-    settle()
     if args.transport == "http":
         if warning := check_bind(args.host, server.acc_settings):  # non-loopback needs auth, or ACC_ALLOW_REMOTE
             print(warning, file=sys.stderr)
@@ -186,9 +203,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = _settings(args)
             if settings.auth_passthrough and args.transport != "http":
                 raise ConfigError("ACC_AUTH_PASSTHROUGH: per-request tokens need --transport http")
-            _serve(build_server(settings), args)
+            _serve(_built(lambda: build_server(settings)), args)
         elif command == "demo":
-            _serve(demo_server(_overrides(args)), args)
+            _serve(_built(lambda: demo_server(_overrides(args))), args)
         elif command == "sandbox":
             _run_sandbox(args.port, args.large)
         elif command == "tools":
