@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -22,8 +22,10 @@ from .cli_extra import ENV_HELP, add_config_parser, config_command, toolset_line
 from .config import DEFAULT_CALLBACK, DEFAULT_SCOPES, Settings
 from .errors import ConfigError
 from .safety import check_bind
-from .server import AccServer, build_server, settle
 from .signals import run_stdio
+
+if TYPE_CHECKING:
+    from .server import AccServer
 
 COMMANDS = ("serve", "demo", "sandbox", "tools", "call", "login", "logout", "status", "config")
 
@@ -96,15 +98,24 @@ def demo_server(overrides: dict[str, Any] | None = None) -> AccServer:
     return build_demo(overrides)
 
 
+def build_server(settings: Settings) -> AccServer:
+    # Imported here, with the tools: login, logout, status and config need neither.
+    from .server import build_server as build
+
+    return build(settings)
+
+
 def _built(build: Callable[[], AccServer]) -> AccServer:
     """The server to serve, built with garbage collection off and then settled (`settle`: frozen as permanent).
 
-    What building allocates (every tool's model and schema) lives as long as the server: collections during
-    the build would only rescan it, a few ms of start-up.
+    What importing the tools and building the server allocates (modules, every tool's model and schema) lives
+    as long as the server: collections meanwhile would only rescan it, several ms of start-up.
     """
     was = gc.isenabled()
     gc.disable()
     try:
+        from .server import settle
+
         server = build()
         settle()
     finally:
