@@ -80,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _serve_defaults() -> argparse.Namespace:
+    """What `_parser()` makes of `serve` alone (`acc-mcp` as MCP clients start it) without building all nine
+    commands' parsers, a couple of ms of every start."""
+    serve = argparse.ArgumentParser(prog="acc-mcp serve")
+    _add_server_flags(serve)
+    return argparse.Namespace(command="serve", **vars(serve.parse_args([])))
+
+
 def _add_auth_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--client-id", help="APS app client id (APS_CLIENT_ID)")
     p.add_argument("--scopes", help=f"space-separated scopes (APS_SCOPES, default: {DEFAULT_SCOPES})")
@@ -207,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help", "--version"):
         argv.insert(0, "serve")
-    args = _parser().parse_args(argv)
+    args = _serve_defaults() if argv == ["serve"] else _parser().parse_args(argv)
     command = args.command
     try:
         if command == "serve":
