@@ -7,12 +7,13 @@ In stdio mode stdout carries the MCP protocol, so everything human-readable goes
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -20,10 +21,11 @@ from . import __version__
 from .cli_extra import ENV_HELP, add_config_parser, config_command, toolset_lines
 from .config import DEFAULT_CALLBACK, DEFAULT_SCOPES, Settings
 from .errors import ConfigError
-from .http_app import run_http
 from .safety import check_bind
-from .server import AccServer, build_server, settle
 from .signals import run_stdio
+
+if TYPE_CHECKING:
+    from .server import AccServer
 
 COMMANDS = ("serve", "demo", "sandbox", "tools", "call", "login", "logout", "status", "config")
 
@@ -78,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _serve_defaults() -> argparse.Namespace:
+    """What `_parser()` makes of `serve` alone (`acc-mcp` as MCP clients start it) without building all nine
+    commands' parsers, a couple of ms of every start."""
+    serve = argparse.ArgumentParser(prog="acc-mcp serve")
+    _add_server_flags(serve)
+    return argparse.Namespace(command="serve", **vars(serve.parse_args([])))
+
+
 def _add_auth_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--client-id", help="APS app client id (APS_CLIENT_ID)")
     p.add_argument("--scopes", help=f"space-separated scopes (APS_SCOPES, default: {DEFAULT_SCOPES})")
@@ -96,6 +106,32 @@ def demo_server(overrides: dict[str, Any] | None = None) -> AccServer:
     return build_demo(overrides)
 
 
+def build_server(settings: Settings) -> AccServer:
+    # Imported here, with the tools: login, logout, status and config need neither.
+    from .server import build_server as build
+
+    return build(settings)
+
+
+def _built(build: Callable[[], AccServer]) -> AccServer:
+    """The server to serve, built with garbage collection off and then settled (`settle`: frozen as permanent).
+
+    What importing the tools and building the server allocates (modules, every tool's model and schema) lives
+    as long as the server: collections meanwhile would only rescan it, several ms of start-up.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        from .server import settle
+
+        server = build()
+        settle()
+    finally:
+        if was:
+            gc.enable()
+    return server
+
+
 def _serve(server: AccServer, args: argparse.Namespace) -> None:
     if sys.stdin.isatty() and args.transport == "stdio":
         print(
@@ -104,10 +140,11 @@ def _serve(server: AccServer, args: argparse.Namespace) -> None:
             "or serve over HTTP with --transport http. Ctrl+C to stop.",
             file=sys.stderr,
         )
-    settle()
     if args.transport == "http":
         if warning := check_bind(args.host, server.acc_settings):  # non-loopback needs auth, or ACC_ALLOW_REMOTE
             print(warning, file=sys.stderr)
+        from .http_app import run_http
+
         run_http(server, args.host, args.port)  # stateless, /health, passthrough 401 (http_app.py)
     else:
         run_stdio(server.run_stdio_async)  # one Ctrl+C stops it; SIGTERM lets a token refresh finish
@@ -178,16 +215,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help", "--version"):
         argv.insert(0, "serve")
-    args = _parser().parse_args(argv)
+    args = _serve_defaults() if argv == ["serve"] else _parser().parse_args(argv)
     command = args.command
     try:
         if command == "serve":
             settings = _settings(args)
             if settings.auth_passthrough and args.transport != "http":
                 raise ConfigError("ACC_AUTH_PASSTHROUGH: per-request tokens need --transport http")
-            _serve(build_server(settings), args)
+            _serve(_built(lambda: build_server(settings)), args)
         elif command == "demo":
-            _serve(demo_server(_overrides(args)), args)
+            _serve(_built(lambda: demo_server(_overrides(args))), args)
         elif command == "sandbox":
             _run_sandbox(args.port, args.large)
         elif command == "tools":

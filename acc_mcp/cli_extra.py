@@ -7,7 +7,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .clients import CLIENTS, run_config
+CLIENT_KEYS = ("claude-desktop", "claude-code", "vscode", "cursor", "windsurf")
+"""The clients `acc-mcp config` knows (the keys of `clients.CLIENTS`, which is imported only by that command)."""
 
 ENV_HELP = """\
 environment variables (flags of the same name override them):
@@ -47,7 +48,7 @@ def add_config_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Print the entry that starts this acc-mcp (by absolute path) in a client's own format, "
         "or merge it into the client's config file with --write (a backup is kept, other servers stay).",
     )
-    p.add_argument("client", choices=list(CLIENTS), help="the MCP client")
+    p.add_argument("client", choices=list(CLIENT_KEYS), help="the MCP client")
     p.add_argument("--demo", action="store_true", help="an entry for the built-in sandbox (no account needed)")
     p.add_argument("--write", action="store_true", help="merge into the client's config file, keeping a backup")
     p.add_argument(
@@ -63,6 +64,8 @@ def add_config_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def config_command(args: argparse.Namespace) -> int:
+    from .clients import run_config
+
     out, err = run_config(
         args.client,
         name=args.name,

@@ -145,29 +145,44 @@ class AccClient:
         self.tokens = tokens
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
-        self._http = httpx2.AsyncClient(
-            transport=transport,
-            timeout=httpx2.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
-            limits=httpx2.Limits(max_connections=20, max_keepalive_connections=10),
-            headers={"User-Agent": "acc-mcp/0.1", "Accept": "application/json"},
-            # No cookie jar: a Set-Cookie from one answer must never ride along on another request (or
-            # another passthrough user's). ACC's APIs authenticate by bearer token alone.
-            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
-        )
+        self._transport = transport
+        self._pool: httpx2.AsyncClient | None = None
+        self._closed = False
         self._host = urlsplit(settings.base_url).netloc
         self._cleaned: set[Path] = set()
 
+    @property
+    def _http(self) -> httpx2.AsyncClient:
+        """The pooled HTTP client, made at the first request: making one loads the CA certificates (tens of
+        ms), which the server would otherwise pay at start-up, before it answers its first message."""
+        if self._pool is None:
+            if self._closed:
+                raise RuntimeError("Cannot send a request, as the client has been closed.")
+            self._pool = httpx2.AsyncClient(
+                transport=self._transport,
+                timeout=httpx2.Timeout(self.settings.timeout, connect=min(10.0, self.settings.timeout)),
+                limits=httpx2.Limits(max_connections=20, max_keepalive_connections=10),
+                headers={"User-Agent": "acc-mcp/0.1", "Accept": "application/json"},
+                # No cookie jar: a Set-Cookie from one answer must never ride along on another request (or
+                # another passthrough user's). ACC's APIs authenticate by bearer token alone.
+                cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
+            )
+        return self._pool
+
     async def __aenter__(self) -> AccClient:
-        await self._http.__aenter__()
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        await self._http.__aexit__(exc_type, exc, tb)
+        self._closed = True
+        if self._pool is not None:
+            await self._pool.__aexit__(exc_type, exc, tb)
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        self._closed = True
+        if self._pool is not None:
+            await self._pool.aclose()
 
     # --- paths ---------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from mcp.server.mcpserver.prompts import Prompt
+from mcp.server.mcpserver.prompts import Prompt, PromptManager
 from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS
@@ -57,8 +57,42 @@ class _Prompt(Prompt):
         return [UserMessage(text)]
 
 
+class _Deferred(PromptManager):
+    """The server's prompts, made when a client first lists or gets one, not while the server starts.
+
+    Making a prompt is pydantic work (its arguments' schema, a validating wrapper): a few ms for the four,
+    which the answer to the first tools/list should not wait for.
+    """
+
+    def __init__(self, made: PromptManager, make: Callable[[], None]) -> None:
+        super().__init__(warn_on_duplicate_prompts=made.warn_on_duplicate_prompts)
+        self._prompts = made._prompts
+        self._make: Callable[[], None] | None = make
+
+    def _ready(self) -> None:
+        if self._make is not None:
+            make, self._make = self._make, None
+            make()
+
+    def get_prompt(self, name: str) -> Prompt | None:
+        self._ready()
+        return super().get_prompt(name)
+
+    def list_prompts(self) -> list[Prompt]:
+        self._ready()
+        return super().list_prompts()
+
+    def add_prompt(self, prompt: Prompt) -> Prompt:
+        self._ready()
+        return super().add_prompt(prompt)
+
+    def remove_prompt(self, name: str) -> None:
+        self._ready()
+        super().remove_prompt(name)
+
+
 def register_prompts(server: AccServer, *, today: Callable[[], date] = date.today) -> None:
-    """Add the prompts whose core tools `server` exposes."""
+    """Add the prompts whose core tools `server` exposes (made at the first prompts request: `_Deferred`)."""
     visible = {name for name, spec in server.specs.items() if not (server.read_only and spec.write)}
 
     def add(fn: Callable[..., str], title: str, needs: str) -> None:
@@ -233,7 +267,10 @@ def register_prompts(server: AccServer, *, today: Callable[[], date] = date.toda
             "corrective actions to chase this week. Be factual: no names of injured people beyond the record."
         )
 
-    add(weekly_status, "Weekly project status", "list_issues")
-    add(overdue_digest, "Overdue digest across projects", "list_issues")
-    add(review_bottlenecks, "Review bottlenecks", "get_review_progress")
-    add(safety_report, "Safety report", "list_issues")
+    def add_all() -> None:
+        add(weekly_status, "Weekly project status", "list_issues")
+        add(overdue_digest, "Overdue digest across projects", "list_issues")
+        add(review_bottlenecks, "Review bottlenecks", "get_review_progress")
+        add(safety_report, "Safety report", "list_issues")
+
+    server._prompt_manager = _Deferred(server._prompt_manager, add_all)

@@ -6,6 +6,7 @@ a value, easy to test on their own.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -103,15 +104,21 @@ def query_value(value: Any) -> Any:
 
 # --- the documented shape of an answer ------------------------------------------------------------
 
-_PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
-    (e.method, re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(e.path)) + "$"), e.paging) for e in ENDPOINTS
-]
+
+@functools.cache
+def _patterns() -> list[tuple[str, re.Pattern[str], str]]:
+    """Each endpoint's method, path pattern and paging style: compiled at the first request, not at import
+    (a pattern per registry row, a few ms of every start)."""
+    return [
+        (e.method, re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(e.path)) + "$"), e.paging)
+        for e in ENDPOINTS
+    ]
 
 
 def expected_shape(method: str, path: str) -> type | tuple[type, ...]:
     """What a 2xx body of this endpoint is: a JSON array (hq v1 lists), an object (paged lists), or either."""
     path = path.replace("/hq/v1/regions/eu/", "/hq/v1/")
-    for m, pattern, paging in _PATTERNS:
+    for m, pattern, paging in _patterns():
         if m == method and pattern.match(path):
             if paging == "array":
                 return list

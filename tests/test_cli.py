@@ -8,10 +8,15 @@ import httpx2
 import pytest
 from mcp import Client
 
-from acc_mcp.cli import main
+from acc_mcp.cli import _parser, _serve_defaults, main
 from acc_mcp.sandbox import SANDBOX_TOKEN, World
 
 from .procs import free_port, running
+
+
+def test_serve_alone_parses_as_the_full_parser_would() -> None:
+    """`acc-mcp` (as MCP clients start it) skips building every command's parser: same arguments."""
+    assert _serve_defaults() == _parser().parse_args(["serve"])
 
 
 def test_tools_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from acc_mcp.cli import main
+from acc_mcp.cli_extra import CLIENT_KEYS
+from acc_mcp.clients import CLIENTS
 from acc_mcp.config import ENV_VARS
 from acc_mcp.tools import TOOLSETS
 
@@ -19,6 +21,10 @@ def test_help_lists_every_environment_variable(capsys: pytest.CaptureFixture[str
         stem = name.removesuffix("_DIR").removesuffix("_SECRET").removesuffix("_KEY_ID")
         assert stem in out, name
     assert "ACC_LOG_LEVEL" in out and "ACC_PUBLIC_URL" in out and "acc-mcp config" in out
+
+
+def test_the_config_command_offers_every_client() -> None:
+    assert tuple(CLIENTS) == CLIENT_KEYS  # cli_extra names them so that serving does not import clients.py
 
 
 def test_tools_shows_every_toolset_and_which_are_on(capsys: pytest.CaptureFixture[str]) -> None:

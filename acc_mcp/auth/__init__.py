@@ -7,18 +7,32 @@ Account's jwt-bearer token), and `passthrough` (HTTP transport: each request's o
 
 from __future__ import annotations
 
+import importlib
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 
 from ..client import StaticToken, TokenProvider
 from ..config import Settings
 from ..errors import ConfigError
-from .oauth import OAuthClient
 from .providers import AppToken, Clock, RequestToken, StoredLogin, principal, request_token
-from .store import FileStore, KeyringStore, StoreError, TokenStore, entry_key, open_store
-from .tokens import TokenSet
+
+if TYPE_CHECKING:
+    from .store import FileStore, KeyringStore, StoreError, TokenStore, entry_key, open_store
+    from .tokens import TokenSet
+
+# The token store and the OAuth client are imported by the sign-in modes that use them (and by `from acc_mcp.auth
+# import FileStore`): a server started with APS_ACCESS_TOKEN reads neither.
+_LAZY = {
+    "FileStore": "store",
+    "KeyringStore": "store",
+    "StoreError": "store",
+    "TokenStore": "store",
+    "entry_key": "store",
+    "open_store": "store",
+    "TokenSet": "tokens",
+}
 
 __all__ = [
     "FileStore",
@@ -36,6 +50,14 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
+
+
 def choose_mode(settings: Settings, store: TokenStore | None = None) -> str:
     """The sign-in mode: APS_AUTH_MODE if set, else the first that the configuration supports."""
     if settings.auth_passthrough:
@@ -48,6 +70,8 @@ def choose_mode(settings: Settings, store: TokenStore | None = None) -> str:
         return "ssa"
     if settings.client_id:
         if settings.client_secret and store is not None:
+            from .store import StoreError, entry_key
+
             try:
                 signed_in = store.load(entry_key(settings.client_id, settings.base_url)) is not None
             except StoreError:
@@ -65,7 +89,10 @@ def make_provider(
     clock: Clock = time.time,
 ) -> TokenProvider:
     """The provider for the configured mode; raises ConfigError when the mode lacks a setting."""
-    store = store or open_store(settings.token_store, settings.token_store_dir)
+    # A stored sign-in needs the app's client id: without one the file store (its folder from platformdirs) is
+    # not opened. The keyring store is, as it says at once when keyring is not installed.
+    if store is None and (settings.client_id or settings.token_store == "keyring"):
+        store = _open_store(settings)
     mode = choose_mode(settings, store)
     if mode == "passthrough":
         return RequestToken()
@@ -73,9 +100,13 @@ def make_provider(
         return StaticToken(settings.access_token.get_secret_value() if settings.access_token else None)
     if not settings.client_id:
         raise ConfigError(f"APS_CLIENT_ID: sign-in mode {mode} needs the client id of your APS app")
+    from .oauth import OAuthClient
+    from .store import entry_key
+
     if mode == "3lo":
         oauth = OAuthClient(settings, transport=transport, clock=clock)
-        return StoredLogin(store, entry_key(settings.client_id, settings.base_url), oauth, clock=clock)
+        entry = entry_key(settings.client_id, settings.base_url)
+        return StoredLogin(store or _open_store(settings), entry, oauth, clock=clock)
     if not settings.client_secret:
         raise ConfigError(f"APS_CLIENT_SECRET: sign-in mode {mode} needs the app's client secret")
     oauth = OAuthClient(settings, transport=transport, mode=mode, clock=clock)
@@ -92,8 +123,17 @@ def make_provider(
     return AppToken(obtain, clock=clock)
 
 
+def _open_store(settings: Settings) -> TokenStore:
+    """The token store the settings name (ACC_TOKEN_STORE, ACC_TOKEN_STORE_DIR)."""
+    from .store import open_store
+
+    return open_store(settings.token_store, settings.token_store_dir)
+
+
 def status(settings: Settings, store: TokenStore, *, now: float | None = None) -> dict[str, Any]:
     """What `acc-mcp status` shows: mode, app, user, scopes, expiry, store location. Never a token."""
+    from .store import StoreError, entry_key
+
     now = time.time() if now is None else now
     mode = choose_mode(settings, store)
     out: dict[str, Any] = {"mode": mode, "host": settings.base_url, "store": store.location}

@@ -14,15 +14,18 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import anyio
 import anyio.to_thread
 
 from ..errors import AuthError
 from ..signals import critical
-from .oauth import InvalidGrant, OAuthClient
-from .store import TokenStore
-from .tokens import TokenSet
+
+if TYPE_CHECKING:  # the OAuth client, the store and token sets are imported by the sign-in modes that use them
+    from .oauth import OAuthClient
+    from .store import TokenStore
+    from .tokens import TokenSet
 
 Clock = Callable[[], float]
 
@@ -88,6 +91,8 @@ class StoredLogin(_Renewing):
             return fresh
 
     async def _refresh(self, stored: TokenSet, refresh_token: str) -> TokenSet:
+        from .oauth import InvalidGrant
+
         try:
             fresh = await self.oauth.refresh(refresh_token)
         except InvalidGrant:

@@ -102,6 +102,20 @@ class ToolSpec:
         )
 
 
+_ANNOTATIONS: dict[tuple[int, str], tuple[Any, Any]] = {}
+"""(id of a parameter type, description) → (that type, its annotation): a parameter shared by many tools (project,
+cursor, limit, …) is annotated once at start-up. Keyed by identity, as equal unions and Literals may differ in
+order; the type is kept in the value so that its id stays its own."""
+
+
+def _annotation(p: Param) -> Any:
+    key = (id(p.type), p.description)
+    if (known := _ANNOTATIONS.get(key)) is None:
+        annotation = Annotated[forgiving(p.type), Field(description=p.description)]  # type: ignore[valid-type]
+        known = _ANNOTATIONS[key] = (p.type, annotation)
+    return known[1]
+
+
 def as_function(spec: ToolSpec, runtime_of: Callable[[Context], Runtime]) -> Callable[..., Awaitable[CallToolResult]]:
     """A function the SDK can register: typed keyword parameters from the spec, plus the context."""
 
@@ -130,9 +144,8 @@ def as_function(spec: ToolSpec, runtime_of: Callable[[Context], Runtime]) -> Cal
 
     parameters = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)]
     for p in spec.params:
-        annotation = Annotated[forgiving(p.type), Field(description=p.description)]  # type: ignore[valid-type]
         parameters.append(
-            inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=p.default)
+            inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=_annotation(p), default=p.default)
         )
     tool.__signature__ = inspect.Signature(parameters, return_annotation=CallToolResult)  # type: ignore[attr-defined]
     tool.__annotations__ = {"ctx": Context, "return": CallToolResult}

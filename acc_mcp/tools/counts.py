@@ -12,15 +12,17 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from ..errors import AccError
-from ..paging import Call, Paging, collect
 from ..render import compact
 from ..views import Record, View, ViewContext
 from .base import ToolOutput
+
+if TYPE_CHECKING:
+    from ..paging import Call, Paging
 
 Getter = Callable[[Record, ViewContext], Any]
 CAP = 5000
@@ -75,6 +77,8 @@ async def run_counts(
     cap: int | None = None,
 ) -> ToolOutput:
     """A count table of every item of every source by `key`, with the cap and any unread project stated."""
+    from ..paging import collect  # paging.py: read at the first call
+
     cap = cap or CAP
     counts: Counter[str] = Counter()
     capped: list[str] = []

@@ -14,18 +14,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from ..errors import AccError, InvalidInput
-from ..paging import Call, Paging, collect
 from ..render import Row, compact, plain, render_list
 from ..views import View, ViewContext
 from .base import Param, ToolOutput
 from .counts import plural
 from .refs import remember_ids
 from .runtime import Runtime
+
+if TYPE_CHECKING:
+    from ..paging import Call, Paging
 
 PROJECTS = Param("project", list[str] | None, "Names or ids; omit for all.", None)
 ALL = {"", "all", "*", "any", "every"}
@@ -112,6 +114,8 @@ async def run_fanout(
     limit: int,
 ) -> ToolOutput:
     """The first `limit` rows of each project, under a heading per project, with totals per project."""
+    from ..paging import collect  # paging.py: read at the first call
+
     today: date = rt.today()
 
     async def read(pid: str, name: str) -> Part:

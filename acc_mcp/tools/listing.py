@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator
 
 from ..errors import InvalidInput
-from ..paging import Call, Paging, collect, decode_cursor, encode_cursor, fingerprint
 from ..render import compact, plain, render_list, render_record, structured_size
 from ..views import View, ViewContext, flatten
 from .base import Param, ToolOutput, Via
 from .counts import plural
 from .refs import remember_ids
 from .runtime import Runtime, Scope
+
+if TYPE_CHECKING:
+    from ..paging import Call, Paging
 
 # Parameter text is paid for in every prompt, once per tool that has the parameter: keep it short (and
 # ASCII: JSON escapes anything else into several tokens).
@@ -118,6 +120,8 @@ async def run_list(
 
     `group` gathers the lines shown under a heading per value of that row key (see `render_list`).
     """
+    from ..paging import collect, decode_cursor, encode_cursor, fingerprint  # paging.py: read at the first call
+
     limit = check_limit(args, maximum)
     query = fingerprint(tool, dict(args))
     position, skip, seen = decode_cursor(args["cursor"], query) if args.get("cursor") else (None, 0, 0)

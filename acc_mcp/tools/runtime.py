@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as day_time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -28,7 +28,9 @@ from ..client import AccClient
 from ..config import Settings
 from ..endpoints import Endpoint, endpoint
 from ..errors import InvalidInput
-from ..paging import BareArrayPaging, Call, OffsetPaging, Paging, TokenPaging, WholeList, collect
+
+if TYPE_CHECKING:
+    from ..paging import Call, Paging
 
 UUID = re.compile(r"^(b\.)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 CACHE_SECONDS = 300.0
@@ -39,6 +41,8 @@ _SCOPE_KEYS = {"projectid": "project", "accountid": "account"}
 
 def paging_of(ep: Endpoint, *, page: int | None = None) -> Paging:
     """The paging strategy for an endpoint's documented style, at its documented page size."""
+    from ..paging import BareArrayPaging, OffsetPaging, TokenPaging, WholeList  # paging.py: read at the first call
+
     size = page or ep.max_limit or 100
     if ep.paging in ("offset", "offset-body"):
         return OffsetPaging(max_page=size, in_body=ep.paging == "offset-body", results_key=ep.items)
@@ -132,6 +136,8 @@ class Runtime:
         ids: Mapping[str, str] | None = None,
     ) -> Call:
         """The request for registry endpoint `key`, its path filled from the scope and `ids`."""
+        from ..paging import Call
+
         ep = endpoint(key)
         return Call(ep.method, self.client.url(ep.path, **scope.ids(ep, ids)), dict(params or {}), json)
 
@@ -149,6 +155,8 @@ class Runtime:
         Within one call a reference and a name lookup often need the same list (a Data Connector request
         by name, then every request's name for the job lines): the second asks the call's memory.
         """
+        from ..paging import collect
+
         memo = _CALL_MEMO.get()
         if memo is None:
             return (await collect(self.read, paging_of(endpoint(key)), call, want=want)).items

@@ -15,13 +15,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mcp.types import ContentBlock
 
 from ..endpoints import Endpoint, endpoint
 from ..errors import UpstreamError
-from ..paging import Call
 from ..views import View
 from .base import SPREAD, Param, Run, ToolOutput, ToolSpec
 from .counts import Getter, Source, run_counts
@@ -31,6 +30,9 @@ from .lookups import Names, names
 from .overdue import OVERDUE, OverdueRule
 from .refs import Ref, resolve
 from .runtime import Runtime, Scope, paging_of
+
+if TYPE_CHECKING:
+    from ..paging import Call
 
 PROJECT_LOOKUP = "admin.projects.list"
 """A project may be named instead of quoted by id: resolving the name lists the account's projects."""
