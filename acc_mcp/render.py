@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import importlib
 import json
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -54,13 +53,19 @@ class Day:
     overdue: bool = False
 
     def __str__(self) -> str:
-        text = f"{self.day:%b} {self.day.day}" + (f" {self.day.year}" if self.year else "")
+        text = f"{_month(self.day.month)} {self.day.day}" + (f" {self.day.year}" if self.year else "")
         return text + ", overdue" if self.overdue else text
+
+
+@functools.cache
+def _month(month: int) -> str:
+    """The month's `%b` abbreviation ("Nov"): formatted once per month, not once per date shown."""
+    return date(2000, month, 1).strftime("%b")
 
 
 def estimate_tokens(text: str) -> int:
     """A deliberately pessimistic estimate (about 3 characters a token): ids and dates tokenize poorly."""
-    return math.ceil(len(text) / 3)
+    return -(-len(text) // 3)  # ceil(len / 3), in integers
 
 
 TOOL_CHARS_PER_TOKEN = 4.5
@@ -121,6 +126,8 @@ def _json_value(value: Any) -> Any:
 
 def fmt_value(value: Any, *, whole: bool = False) -> str:
     """A value as text; `whole` writes ids in full (single records) instead of by their prefix (lists)."""
+    if type(value) is str:  # most values: nothing to do
+        return value
     if isinstance(value, ShortId) and whole:
         return value.value
     if isinstance(value, bool):
@@ -134,16 +141,21 @@ def fmt_value(value: Any, *, whole: bool = False) -> str:
 
 def line(row: Row, roles: Roles, leave_out: str | None = None) -> str:
     """One row as a line: `#7 Door missing a screw · open · assignee Wei Chen` (without key `leave_out`)."""
+    return _line(row, roles, leave_out, "echo" in roles.values())
+
+
+def _line(row: Row, roles: Roles, leave_out: str | None, echo: bool) -> str:
+    """`line`, told whether any role is `echo` (a list asks once, not once per row)."""
     parts: list[str] = []
     lead = ""
     named: set[str] = set()
-    if "echo" in roles.values():
+    if echo:
         first_bare = next((row[k] for k in row if roles.get(k) == "bare"), "")
         named = set(_WORDS.findall(str(first_bare).lower()))
     for key, value in row.items():
         if key == leave_out:
             continue
-        text = fmt_value(value)
+        text = value if type(value) is str else fmt_value(value)
         role = roles.get(key, "keyed")
         if role == "echo" and named.issuperset(_WORDS.findall(text.lower())):
             continue
@@ -225,17 +237,22 @@ def render_list(
     groups: dict[str, list[str]] = {}
     headings: dict[Any, str] = {}
     shown = 0
+    echo = "echo" in roles.values()
     for row in rows:
         value = row.get(group) if group else None
         heading = ""
         if group and value is not None:
             key = str(value)
-            heading = headings.get(key) or headings.setdefault(key, f"{line({group: value}, roles)}:")
-        text = line(row, roles, group if heading else None)
-        cost = estimate_tokens(text) + 1 + (estimate_tokens(heading) + 1 if heading not in groups else 0)
+            heading = headings.get(key) or headings.setdefault(key, f"{_line({group: value}, roles, None, echo)}:")
+        text = _line(row, roles, group if heading else None, echo)
+        cost = -(-len(text) // 3) + 1 + (estimate_tokens(heading) + 1 if heading not in groups else 0)
         if used + cost + reserve > budget:
             break
-        groups.setdefault(heading, []).append(text)
+        texts = groups.get(heading)
+        if texts is None:
+            groups[heading] = [text]
+        else:
+            texts.append(text)
         used += cost
         shown += 1
     lines = [header]
