@@ -9,6 +9,7 @@ user too (with per-request tokens, one user's project list is not another's).
 from __future__ import annotations
 
 import json
+import operator
 import re
 import time
 from collections import OrderedDict
@@ -18,7 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as day_time
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 
@@ -34,6 +35,7 @@ CACHE_SECONDS = 300.0
 CACHE_ENTRIES = 512
 """Bounded: with passthrough one server serves many users, each with their own projects and names."""
 _SCOPE_KEYS = {"projectid": "project", "accountid": "account"}
+T = TypeVar("T")
 
 
 def paging_of(ep: Endpoint, *, page: int | None = None) -> Paging:
@@ -100,6 +102,7 @@ class Runtime:
     _memos: dict[str, dict[str, Any]] = field(default_factory=dict)
     _cache: OrderedDict[str, _Entry] = field(default_factory=OrderedDict)
     _locks: dict[str, anyio.Lock] = field(default_factory=dict)
+    _derived: OrderedDict[str, tuple[tuple[Any, ...], Any]] = field(default_factory=OrderedDict)
 
     def now(self) -> datetime:
         """The moment the tools treat as now: one clock with `today`, so a demo's writes and its "overdue" agree."""
@@ -178,6 +181,23 @@ class Runtime:
         finally:
             if not lock.locked() and lock.statistics().tasks_waiting == 0:
                 self._locks.pop(key, None)
+
+    def derived(self, key: str, sources: tuple[Any, ...], build: Callable[[], T]) -> T:
+        """`build()`'s value, kept while `sources` are the very objects it was built from (lists `cached`
+        holds): names worked out from a cached list are worked out once per load of the list, not on every
+        call. A new load (or a fresh empty list when a lookup is unavailable) is a different object, so the
+        value is built again. The value is shared: callers must not change it."""
+        key = f"{principal()}:{key}"
+        held = self._derived.get(key)
+        if held is not None and len(held[0]) == len(sources) and all(map(operator.is_, held[0], sources)):
+            self._derived.move_to_end(key)
+            return held[1]  # type: ignore[no-any-return]
+        value = build()
+        self._derived[key] = (sources, value)
+        self._derived.move_to_end(key)
+        while len(self._derived) > CACHE_ENTRIES:
+            self._derived.popitem(last=False)
+        return value
 
     def _fresh(self, key: str) -> _Entry | None:
         entry = self._cache.get(key)
