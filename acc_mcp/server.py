@@ -105,7 +105,7 @@ class AccServer(MCPServer[Runtime]):
 
 _SNAKE = re.compile(r"\w*_\w*")
 _WORD = re.compile(r"\w+")
-"""A tool name as a word of a text: `\bname\b` matches exactly where a whole `\w+` run is the name."""
+"""A tool name is a whole word of a text: a whole run of word characters (as the pattern `\\bname\\b` finds)."""
 
 
 def _trim(schema: dict[str, Any]) -> dict[str, Any]:
