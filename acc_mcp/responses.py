@@ -103,21 +103,29 @@ def query_value(value: Any) -> Any:
 
 # --- the documented shape of an answer ------------------------------------------------------------
 
-_PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
-    (e.method, re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(e.path)) + "$"), e.paging) for e in ENDPOINTS
-]
+
+def _shapes() -> dict[str, tuple[re.Pattern[str], list[type | tuple[type, ...]]]]:
+    """Per method, one pattern of every endpoint path of that method (each its own group, in registry order)
+    and what each one's 2xx body is: one match finds the first endpoint the path is, as a loop over the
+    registry's patterns did, in one pass of the regex engine."""
+    paths: dict[str, list[str]] = {}
+    shapes: dict[str, list[type | tuple[type, ...]]] = {}
+    for e in ENDPOINTS:
+        paths.setdefault(e.method, []).append("(" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(e.path)) + "$)")
+        shape = list if e.paging == "array" else dict if e.paging != "none" else (dict, list)
+        shapes.setdefault(e.method, []).append(shape)
+    return {m: (re.compile("^(?:" + "|".join(p) + ")"), shapes[m]) for m, p in paths.items()}
+
+
+_SHAPES = _shapes()
 
 
 def expected_shape(method: str, path: str) -> type | tuple[type, ...]:
     """What a 2xx body of this endpoint is: a JSON array (hq v1 lists), an object (paged lists), or either."""
     path = path.replace("/hq/v1/regions/eu/", "/hq/v1/")
-    for m, pattern, paging in _PATTERNS:
-        if m == method and pattern.match(path):
-            if paging == "array":
-                return list
-            if paging != "none":
-                return dict
-            break
+    known = _SHAPES.get(method)
+    if known is not None and (found := known[0].match(path)) is not None:
+        return known[1][found.lastindex - 1]  # type: ignore[operator]
     return (dict, list)
 
 
