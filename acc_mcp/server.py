@@ -7,6 +7,7 @@ import copy
 import gc
 import re
 from collections.abc import AsyncIterator, Callable
+from collections.abc import Set as AbstractSet
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from typing import Any, cast
@@ -82,6 +83,7 @@ class AccServer(MCPServer[Runtime]):
     def _point(self, text: str) -> str:
         """`text`, plus where each tool it names but this server does not show lives: hints name only tools
         the model can call, or say how to get them."""
+        named: AbstractSet[str]
         if self._hidden_names is not None:
             named = set(self._hidden_names.findall(text))
         elif self._hidden and "_" in text:
