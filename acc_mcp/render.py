@@ -183,19 +183,29 @@ def day(value: Any) -> str | None:
 def short_day(value: Any, today: date) -> Day | None:
     """A date or timestamp as a `Day` ("Nov 19"; with the year when it is not `today`'s)."""
     d = day(value)
-    if d is None:
-        return None
-    try:
-        parsed = date.fromisoformat(d)
-    except ValueError:
-        return None
-    return Day(parsed, year=parsed.year != today.year)
+    return None if d is None else _short_day(d, today.year)
 
 
 def due(value: Any, today: date) -> Day | None:
     """A due date, flagged when it has passed."""
-    d = short_day(value, today)
-    return Day(d.day, d.year, overdue=d.day < today) if d else None
+    d = day(value)
+    return None if d is None else _due(d, today)
+
+
+# A `Day` is immutable, and a list shows the same few dates again and again: each is parsed once.
+@functools.lru_cache(maxsize=4096)
+def _short_day(d: str, year: int) -> Day | None:
+    try:
+        parsed = date.fromisoformat(d)
+    except ValueError:
+        return None
+    return Day(parsed, year=parsed.year != year)
+
+
+@functools.lru_cache(maxsize=4096)
+def _due(d: str, today: date) -> Day | None:
+    shown = _short_day(d, today.year)
+    return Day(shown.day, shown.year, overdue=shown.day < today) if shown else None
 
 
 def when(value: Any) -> str | None:

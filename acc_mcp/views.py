@@ -58,7 +58,12 @@ def _path_getter(path: str) -> Getter:
             value = value.get(key) if isinstance(value, dict) else None
         return value
 
+    if len(keys) == 1:
+        setattr(get, _KEY, keys[0])  # a view reads a one-key field of a dict record itself (`View.__call__`)
     return get
+
+
+_KEY = "_acc_record_key"
 
 
 def F(key: str, source: str | Getter | None = None, role: Role = "keyed") -> Field:
@@ -81,9 +86,23 @@ class View:
 
     def __init__(self, *fields: Field) -> None:
         object.__setattr__(self, "fields", tuple(fields))
+        # (key, record key or None, getter) per field: a field that reads one key of the record is read here
+        # rather than through its getter. Only for views whose keys are distinct (a later field of the same
+        # key would replace an earlier one in place: the general path below keeps that).
+        plan = tuple((f.key, getattr(f.get, _KEY, None), f.get) for f in fields)
+        object.__setattr__(self, "_plan", plan if len({f.key for f in fields}) == len(fields) else None)
 
     def __call__(self, record: Record, ctx: ViewContext) -> Row:
-        return compact({f.key: f.get(record, ctx) for f in self.fields})
+        plan: tuple[tuple[str, str | None, Getter], ...] | None = self._plan  # type: ignore[attr-defined]
+        if plan is None or type(record) is not dict:
+            return compact({f.key: f.get(record, ctx) for f in self.fields})
+        row: Row = {}
+        for key, name, get in plan:
+            value = record.get(name) if name is not None else get(record, ctx)
+            # `compact`'s test, inline: empty values are not kept
+            if value is not None and value is not False and value != "" and value != [] and value != {}:
+                row[key] = value
+        return row
 
     @property
     def roles(self) -> dict[str, Role]:
