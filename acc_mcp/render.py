@@ -53,6 +53,11 @@ class Day:
     overdue: bool = False
 
     def __str__(self) -> str:
+        return self._text
+
+    @functools.cached_property
+    def _text(self) -> str:
+        # Kept with the (immutable, shared: see `_short_day`) Day: a list writes the same dates many times.
         text = f"{_month(self.day.month)} {self.day.day}" + (f" {self.day.year}" if self.year else "")
         return text + ", overdue" if self.overdue else text
 
@@ -126,8 +131,15 @@ def _json_value(value: Any) -> Any:
 
 def fmt_value(value: Any, *, whole: bool = False) -> str:
     """A value as text; `whole` writes ids in full (single records) instead of by their prefix (lists)."""
-    if type(value) is str:  # most values: nothing to do
+    kind = type(value)
+    if kind is str:  # most values: nothing to do
         return value
+    if kind is int or kind is float:
+        return str(value)
+    if kind is Day:
+        return value._text
+    if kind is list:
+        return ", ".join([v if type(v) is str else fmt_value(v, whole=whole) for v in value])
     if isinstance(value, ShortId) and whole:
         return value.value
     if isinstance(value, bool):
@@ -157,6 +169,11 @@ def _line(row: Row, roles: Roles, leave_out: str | None, echo: bool) -> str:
             continue
         text = value if type(value) is str else fmt_value(value)
         role = roles.get(key, "keyed")
+        if role == "bare" or role == "keyed":  # the usual two, first
+            if lead:
+                text, lead = lead + text, ""
+            parts.append(text if role == "bare" else f"{key} {text}")
+            continue
         if role == "echo" and named.issuperset(_WORDS.findall(text.lower())):
             continue
         if role in ("number", "lead") and not parts:
