@@ -132,12 +132,15 @@ def _json_value(value: Any) -> Any:
 def fmt_value(value: Any, *, whole: bool = False) -> str:
     """A value as text; `whole` writes ids in full (single records) instead of by their prefix (lists)."""
     kind = type(value)
+    text: str
     if kind is str:  # most values: nothing to do
-        return value
+        text = value
+        return text
     if kind is int or kind is float:
         return str(value)
     if kind is Day:
-        return value._text
+        text = value._text
+        return text
     if kind is list:
         return ", ".join([v if type(v) is str else fmt_value(v, whole=whole) for v in value])
     if isinstance(value, ShortId) and whole:
