@@ -84,8 +84,8 @@ class OffsetPaging:
     def request(self, call: Call, position: Position, size: int) -> Call:
         offset = int(position or 0)
         if self.in_body:
-            return replace(call, json={**(call.json or {}), "limit": size, "offset": offset})
-        return replace(call, params={**call.params, "limit": size, "offset": offset})
+            return Call(call.method, call.path, call.params, {**(call.json or {}), "limit": size, "offset": offset})
+        return Call(call.method, call.path, {**call.params, "limit": size, "offset": offset}, call.json)
 
     def parse(self, position: Position, size: int, body: Any) -> Page:
         offset = int(position or 0)

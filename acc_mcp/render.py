@@ -117,7 +117,9 @@ def plain(value: Any) -> Any:
     if kind is dict:
         return {k: v if type(v) in _SCALARS else plain(v) for k, v in value.items()}
     if kind is list or kind is tuple:
-        return [plain(v) for v in value]
+        return [v if type(v) in _SCALARS else plain(v) for v in value]
+    if kind is Day:
+        return value.day.isoformat()
     return _json_value(value)
 
 
