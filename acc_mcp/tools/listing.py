@@ -125,7 +125,8 @@ async def run_list(
         # An offset list's cursor holds a number: a token here is an edited or foreign cursor.
         raise InvalidInput("The cursor is not valid. Pass back the cursor exactly as a previous result gave it.")
     got = await collect(rt.read, paging, call, start=(position, skip), want=limit)
-    ctx = ViewContext(names or {}, rt.today())
+    today = rt.today()
+    ctx = ViewContext(names or {}, today)
     rows = [view(item, ctx) for item in got.items]
     total = got.total
     if total is None and not seen and got.tail is None:
@@ -134,7 +135,7 @@ async def run_list(
     if not rows:
         header = f"No {noun} found." if not seen else f"No more {noun}."
     if as_of:  # a list that shows "overdue" says which day it judges against
-        header += f" Today is {rt.today()}."
+        header += f" Today is {today}."
 
     def cursor_for(shown: int) -> str | None:
         resume = got.resume_at(shown)
