@@ -227,7 +227,7 @@ class AccClient:
             try:
                 # The whole exchange, body included, within what is left: a body dripped a byte a second
                 # defeats a per-read timeout, not this.
-                with anyio.fail_after(min(left, self.settings.timeout * 2)):
+                with deadline.fail_after(min(left, self.settings.timeout * 2)):
                     response = await self._http.request(
                         method, url, params=query, json=json, headers=headers, timeout=min(self.settings.timeout, left)
                     )

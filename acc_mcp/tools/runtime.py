@@ -13,8 +13,7 @@ import operator
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -57,14 +56,16 @@ _CALL_MEMO: ContextVar[dict[tuple[str, str, str, int], list[dict[str, Any]]] | N
 )
 
 
-@contextmanager
-def one_call() -> Iterator[None]:
+class one_call:  # used as a function: `with one_call():`
     """The span of one tool call: lists fetched in it are fetched once (see `Runtime.collect`)."""
-    token = _CALL_MEMO.set({})
-    try:
-        yield
-    finally:
-        _CALL_MEMO.reset(token)
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _CALL_MEMO.set({})
+
+    def __exit__(self, *_exc: object) -> None:
+        _CALL_MEMO.reset(self._token)
 
 
 @dataclass(frozen=True)
