@@ -157,9 +157,9 @@ def argument_problem(tool: str, schema: Mapping[str, Any], arguments: Mapping[st
     validation (`validation_problem`), so arguments are validated once per call, not twice.
     """
     properties: Mapping[str, Any] = schema.get("properties") or {}
-    names = ", ".join(properties) or "none"
     unknown = [k for k in arguments if k not in properties]
     if unknown:
+        names = ", ".join(properties) or "none"
         return (
             f"{tool} has no parameter {echo(unknown[0], 40)}"
             + (f" (nor {len(unknown) - 1} more of those given)" if len(unknown) > 1 else "")

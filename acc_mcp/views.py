@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from .render import Row, compact
+from .render import Day, Row, compact
 
 Role = Literal["number", "lead", "bare", "keyed", "joined", "echo"]
 Record = dict[str, Any]
@@ -75,7 +75,15 @@ def F(key: str, source: str | Getter | None = None, role: Role = "keyed") -> Fie
 def name_of(source: str) -> Getter:
     """The display name of the id at `source` (a person, role or company)."""
     get = _path_getter(source)
-    return lambda record, ctx: ctx.name(get(record, ctx))
+    key = getattr(get, _KEY, None)
+    if key is None:
+        return lambda record, ctx: ctx.name(get(record, ctx))
+
+    def name(record: Record, ctx: ViewContext) -> Any:  # the same, for a one-key source, in one call
+        value = record.get(key) if isinstance(record, dict) else None
+        return ctx.names.get(value, value) if isinstance(value, str) and type(ctx) is ViewContext else ctx.name(value)
+
+    return name
 
 
 @dataclass(frozen=True)
@@ -99,8 +107,16 @@ class View:
         row: Row = {}
         for key, name, get in plan:
             value = record.get(name) if name is not None else get(record, ctx)
-            # `compact`'s test, inline: empty values are not kept
-            if value is not None and value is not False and value != "" and value != [] and value != {}:
+            # `compact`'s test, inline: empty values are not kept (strings, numbers and days are the usual)
+            kind = type(value)
+            if kind is str:
+                if value:
+                    row[key] = value
+            elif (
+                kind is int
+                or kind is Day
+                or (value is not None and value is not False and value != "" and value != [] and value != {})
+            ):
                 row[key] = value
         return row
 
