@@ -115,12 +115,20 @@ def plain(value: Any) -> Any:
     if kind in _SCALARS:
         return value
     if kind is dict:
-        return {k: v if type(v) in _SCALARS else plain(v) for k, v in value.items()}
+        return _plain_dict(value)
     if kind is list or kind is tuple:
-        return [v if type(v) in _SCALARS else plain(v) for v in value]
+        # a list of rows: each row's dict is copied here rather than through a call of plain per row
+        return [v if type(v) in _SCALARS else _plain_dict(v) if type(v) is dict else plain(v) for v in value]
     if kind is Day:
         return value.day.isoformat()
     return _json_value(value)
+
+
+def _plain_dict(value: dict[Any, Any]) -> dict[Any, Any]:
+    return {
+        k: v if (kind := type(v)) in _SCALARS else v.day.isoformat() if kind is Day else plain(v)
+        for k, v in value.items()
+    }
 
 
 def _json_value(value: Any) -> Any:
@@ -172,7 +180,8 @@ def _line(row: Row, roles: Roles, leave_out: str | None, echo: bool) -> str:
     for key, value in row.items():
         if key == leave_out:
             continue
-        text = value if type(value) is str else fmt_value(value)
+        kind = type(value)
+        text = value if kind is str else value._text if kind is Day else str(value) if kind is int else fmt_value(value)
         role = roles.get(key, "keyed")
         if role == "bare" or role == "keyed":  # the usual two, first
             if lead:
