@@ -16,7 +16,7 @@ from pydantic import BeforeValidator
 
 from ..errors import InvalidInput
 from ..paging import Call, Paging, collect, decode_cursor, encode_cursor, fingerprint
-from ..render import compact, plain, render_list, render_record, structured_size
+from ..render import compact, plain, render_list, render_record, structured_size, within_budget
 from ..views import View, ViewContext, flatten
 from .base import Param, ToolOutput, Via
 from .counts import plural
@@ -155,7 +155,7 @@ async def run_list(
     rendered = render_list(header, rows, roles=view.roles, budget=budget, footer=footer, group=group)
     shown = rendered.shown
     structured: dict[str, Any] = {"items": plain(rows[:shown]), "total": total}
-    while shown and structured_size(structured) > budget:
+    while shown and not within_budget(structured, budget):
         shown -= 1
         structured["items"] = structured["items"][:shown]
     if shown != rendered.shown:
