@@ -177,12 +177,16 @@ class WholeList:
 # --- the model's cursor ------------------------------------------------------------------------
 
 
+FINGERPRINT_CHARS = 8
+"""A fingerprint is always this long (hex)."""
+
+
 def fingerprint(tool: str, arguments: dict[str, Any]) -> str:
     """Identifies a query: the tool and every argument that shapes the list (not cursor or limit)."""
     shaping = {k: v for k, v in sorted(arguments.items()) if k not in ("cursor", "limit") and v is not None}
     raw = json.dumps([tool, shaping], sort_keys=True, default=str).encode()
     digest: str = _sha256(raw).hexdigest()
-    return digest[:8]
+    return digest[:FINGERPRINT_CHARS]
 
 
 def encode_cursor(position: Position, skip: int, query: str, seen: int = 0) -> str:

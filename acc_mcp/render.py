@@ -266,17 +266,20 @@ def render_list(
     budget: int,
     footer: Callable[[int], str | None],
     group: str | None = None,
+    reserve: int | None = None,
 ) -> Rendered:
     """Header, then as many lines as fit in `budget` tokens, then `footer(shown)` (always kept in budget).
 
     With `group`, the rows shown are gathered under one heading line per value of that key ("OPEN:",
     "request Weekly extract (8735debb):"), in order of first appearance, and the key leaves their lines.
     Which rows are shown does not change (always the first ones), so the cursor still resumes right after.
+    `reserve`: the tokens kept for the footer, when the caller knows them (default: `footer(0)`'s, plus 8).
     """
     rows = list(rows)
     used = estimate_tokens(header) + 1
-    # Reserve room for the longest footer we might need (the cursor line).
-    reserve = estimate_tokens(footer(0) or "") + 8
+    if reserve is None:
+        # Reserve room for the longest footer we might need (the cursor line).
+        reserve = estimate_tokens(footer(0) or "") + 8
     groups: dict[str, list[str]] = {}
     headings: dict[Any, str] = {}
     shown = 0

@@ -15,8 +15,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator
 
 from ..errors import InvalidInput
-from ..paging import Call, Paging, collect, decode_cursor, encode_cursor, fingerprint
-from ..render import compact, plain, render_list, render_record, structured_size, within_budget
+from ..paging import FINGERPRINT_CHARS, Call, Paging, collect, decode_cursor, encode_cursor, fingerprint
+from ..render import compact, estimate_tokens, plain, render_list, render_record, structured_size, within_budget
 from ..views import View, ViewContext, flatten
 from .base import Param, ToolOutput, Via
 from .counts import plural
@@ -119,8 +119,15 @@ async def run_list(
     `group` gathers the lines shown under a heading per value of that row key (see `render_list`).
     """
     limit = check_limit(args, maximum)
-    query = fingerprint(tool, dict(args))
-    position, skip, seen = decode_cursor(args["cursor"], query) if args.get("cursor") else (None, 0, 0)
+    fingerprinted: list[str] = []
+
+    def query() -> str:
+        """The query's fingerprint, worked out when a cursor is read or written (a list that ends needs none)."""
+        if not fingerprinted:
+            fingerprinted.append(fingerprint(tool, dict(args)))
+        return fingerprinted[0]
+
+    position, skip, seen = decode_cursor(args["cursor"], query()) if args.get("cursor") else (None, 0, 0)
     if isinstance(position, str) and paging.random_access:
         # An offset list's cursor holds a number: a token here is an edited or foreign cursor.
         raise InvalidInput("The cursor is not valid. Pass back the cursor exactly as a previous result gave it.")
@@ -137,22 +144,24 @@ async def run_list(
     if as_of:  # a list that shows "overdue" says which day it judges against
         header += f" Today is {today}."
 
-    def cursor_for(shown: int) -> str | None:
+    def cursor_for(shown: int, stand_in: str | None = None) -> str | None:
         resume = got.resume_at(shown)
-        return None if resume is None else encode_cursor(resume[0], resume[1], query, seen + shown)
+        return None if resume is None else encode_cursor(resume[0], resume[1], stand_in or query(), seen + shown)
 
-    def footer(shown: int) -> str | None:
+    def footer(shown: int, stand_in: str | None = None) -> str | None:
         if not rows:
             return None
         span = f"Showing {seen + 1}-{seen + shown}" + (f" of {total}" if total is not None else "")
-        cursor = cursor_for(shown)
+        cursor = cursor_for(shown, stand_in)
         if cursor is None:
             return f"{span}; end of list." if seen or (total is not None and total > shown) else None
         return f'{span}. More: same call with cursor="{cursor}".'
 
     # Leave room in the budget for the structured copy of the rows, which clients may also show.
     budget = rt.settings.max_result_tokens
-    rendered = render_list(header, rows, roles=view.roles, budget=budget, footer=footer, group=group)
+    # Room for the longest footer: as long with a stand-in of the fingerprint's length, so none is worked out.
+    reserve = estimate_tokens(footer(0, "0" * FINGERPRINT_CHARS) or "") + 8
+    rendered = render_list(header, rows, roles=view.roles, budget=budget, footer=footer, group=group, reserve=reserve)
     shown = rendered.shown
     structured: dict[str, Any] = {"items": plain(rows[:shown]), "total": total}
     while shown and not within_budget(structured, budget):
