@@ -14,12 +14,12 @@ dict) and tells the renderer each key's `Role`, so `render.py` holds no family v
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from .render import Day, Row, compact
+from .render import _SCALARS, Day, Row, compact, plain
 
 Role = Literal["number", "lead", "bare", "keyed", "joined", "echo"]
 Record = dict[str, Any]
@@ -119,6 +119,37 @@ class View:
             ):
                 row[key] = value
         return row
+
+    def rows(self, records: Iterable[Record], ctx: ViewContext) -> tuple[list[Row], list[Row]]:
+        """Each record's row, and with it the row's JSON-ready copy (`plain(row)`), both made in one pass."""
+        plan: tuple[tuple[str, str | None, Getter], ...] | None = self._plan  # type: ignore[attr-defined]
+        rows: list[Row] = []
+        copies: list[Row] = []
+        for record in records:
+            if plan is None or type(record) is not dict:
+                row = self(record, ctx)
+                rows.append(row)
+                copies.append(plain(row))
+                continue
+            row, copy = {}, {}
+            for key, name, get in plan:
+                value: Any = record.get(name) if name is not None else get(record, ctx)
+                # as in __call__: empty values are not kept; the copy as `plain` makes it
+                kind = type(value)
+                if kind is str:
+                    if value:
+                        row[key] = copy[key] = value
+                elif kind is int:
+                    row[key] = copy[key] = value
+                elif kind is Day:
+                    row[key] = value
+                    copy[key] = value.day.isoformat()
+                elif value is not None and value is not False and value != "" and value != [] and value != {}:
+                    row[key] = value
+                    copy[key] = value if kind in _SCALARS else plain(value)
+            rows.append(row)
+            copies.append(copy)
+        return rows, copies
 
     @property
     def roles(self) -> dict[str, Role]:

@@ -20,7 +20,7 @@ import anyio
 
 from ..errors import AccError, InvalidInput
 from ..paging import Call, Paging, collect
-from ..render import Row, compact, plain, render_list
+from ..render import Row, compact, render_list
 from ..views import View, ViewContext
 from .base import Param, ToolOutput
 from .counts import plural
@@ -71,6 +71,8 @@ class Part:
     rows: list[Row]
     total: int | None
     more: bool
+    copies: list[Row]
+    """The rows' JSON-ready copies (`plain`), for the structured content."""
 
 
 async def gather(
@@ -118,9 +120,11 @@ async def run_fanout(
         call, names = await request(pid)
         got = await collect(rt.read, paging, call, want=limit)
         ctx = ViewContext(names, today)
-        rows = [{"project": name, **view(item, ctx)} for item in got.items]
+        viewed, copied = view.rows(got.items, ctx)
+        rows = [{"project": name, **row} for row in viewed]
         total = got.total if got.total is not None else (len(rows) if got.tail is None else None)
-        return Part(name, rows, total, got.tail is not None or (total or 0) > len(rows))
+        more = got.tail is not None or (total or 0) > len(rows)
+        return Part(name, rows, total, more, [{"project": name, **copy} for copy in copied])
 
     results, failed = await gather(items, read)
     parts = sorted(results.values(), key=lambda p: (-(p.total or len(p.rows)), p.name))
@@ -130,6 +134,7 @@ async def run_fanout(
     header = f"{plural(count, noun)} in {len(results)} projects as of {today}" + (f": {per}." if per else ".")
     more = [p.name for p in found if p.more]
     rows = [r for p in found for r in p.rows]
+    copies = [c for p in found for c in p.copies]
 
     def footer(shown: int) -> str | None:
         notes = []
@@ -146,7 +151,7 @@ async def run_fanout(
     remember_ids(rt, rows[: rendered.shown])
     structured = {
         "totals": {p.name: p.total for p in parts},
-        "items": plain(rows[: min(rendered.shown, 100)]),
+        "items": copies[: min(rendered.shown, 100)],
         "failed": failed,
     }
     return ToolOutput(rendered.text, compact(structured))

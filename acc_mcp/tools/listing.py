@@ -134,7 +134,7 @@ async def run_list(
     got = await collect(rt.read, paging, call, start=(position, skip), want=limit)
     today = rt.today()
     ctx = ViewContext(names or {}, today)
-    rows = [view(item, ctx) for item in got.items]
+    rows, copies = view.rows(got.items, ctx)
     total = got.total
     if total is None and not seen and got.tail is None:
         total = len(rows)  # the whole list is in hand
@@ -163,7 +163,7 @@ async def run_list(
     reserve = estimate_tokens(footer(0, "0" * FINGERPRINT_CHARS) or "") + 8
     rendered = render_list(header, rows, roles=view.roles, budget=budget, footer=footer, group=group, reserve=reserve)
     shown = rendered.shown
-    structured: dict[str, Any] = {"items": plain(rows[:shown]), "total": total}
+    structured: dict[str, Any] = {"items": copies[:shown], "total": total}
     while shown and not within_budget(structured, budget):
         shown -= 1
         structured["items"] = structured["items"][:shown]
