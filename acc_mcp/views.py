@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from .render import _SCALARS, Day, Row, compact, plain
+from .render import _SCALARS, Day, Row, ShortId, compact, plain
 
 Role = Literal["number", "lead", "bare", "keyed", "joined", "echo"]
 Record = dict[str, Any]
@@ -120,16 +120,19 @@ class View:
                 row[key] = value
         return row
 
-    def rows(self, records: Iterable[Record], ctx: ViewContext) -> tuple[list[Row], list[Row]]:
-        """Each record's row, and with it the row's JSON-ready copy (`plain(row)`), both made in one pass."""
+    def rows(self, records: Iterable[Record], ctx: ViewContext) -> tuple[list[Row], list[Row], bool]:
+        """Each record's row, and with it the row's JSON-ready copy (`plain(row)`), both made in one pass; and
+        whether any row may hold a `ShortId` (one of its values, or in a list value) that `remember_ids` notes."""
         plan: tuple[tuple[str, str | None, Getter], ...] | None = self._plan  # type: ignore[attr-defined]
         rows: list[Row] = []
         copies: list[Row] = []
+        ids = False
         for record in records:
             if plan is None or type(record) is not dict:
                 row = self(record, ctx)
                 rows.append(row)
                 copies.append(plain(row))
+                ids = True
                 continue
             row, copy = {}, {}
             for key, name, get in plan:
@@ -147,9 +150,14 @@ class View:
                 elif value is not None and value is not False and value != "" and value != [] and value != {}:
                     row[key] = value
                     copy[key] = value if kind in _SCALARS else plain(value)
+                    if not ids and (
+                        isinstance(value, ShortId)
+                        or (isinstance(value, list) and any(isinstance(v, ShortId) for v in value))
+                    ):
+                        ids = True
             rows.append(row)
             copies.append(copy)
-        return rows, copies
+        return rows, copies, ids
 
     @property
     def roles(self) -> dict[str, Role]:

@@ -73,6 +73,8 @@ class Part:
     more: bool
     copies: list[Row]
     """The rows' JSON-ready copies (`plain`), for the structured content."""
+    ids: bool
+    """Whether a row may hold an id for `remember_ids` (see `View.rows`)."""
 
 
 async def gather(
@@ -120,11 +122,11 @@ async def run_fanout(
         call, names = await request(pid)
         got = await collect(rt.read, paging, call, want=limit)
         ctx = ViewContext(names, today)
-        viewed, copied = view.rows(got.items, ctx)
+        viewed, copied, ids = view.rows(got.items, ctx)
         rows = [{"project": name, **row} for row in viewed]
         total = got.total if got.total is not None else (len(rows) if got.tail is None else None)
         more = got.tail is not None or (total or 0) > len(rows)
-        return Part(name, rows, total, more, [{"project": name, **copy} for copy in copied])
+        return Part(name, rows, total, more, [{"project": name, **copy} for copy in copied], ids)
 
     results, failed = await gather(items, read)
     parts = sorted(results.values(), key=lambda p: (-(p.total or len(p.rows)), p.name))
@@ -148,7 +150,7 @@ async def run_fanout(
     budget = rt.settings.max_result_tokens
     roles = {**view.roles, "project": "bare"}  # a heading per project reads as its name
     rendered = render_list(header, rows, roles=roles, budget=budget, footer=footer, group="project")
-    remember_ids(rt, rows[: rendered.shown])
+    remember_ids(rt, rows[: rendered.shown] if any(p.ids for p in found) else ())
     structured = {
         "totals": {p.name: p.total for p in parts},
         "items": copies[: min(rendered.shown, 100)],

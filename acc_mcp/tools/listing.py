@@ -134,7 +134,7 @@ async def run_list(
     got = await collect(rt.read, paging, call, start=(position, skip), want=limit)
     today = rt.today()
     ctx = ViewContext(names or {}, today)
-    rows, copies = view.rows(got.items, ctx)
+    rows, copies, ids = view.rows(got.items, ctx)
     total = got.total
     if total is None and not seen and got.tail is None:
         total = len(rows)  # the whole list is in hand
@@ -173,7 +173,7 @@ async def run_list(
         )
     if cursor := cursor_for(shown):
         structured["cursor"] = cursor
-    remember_ids(rt, rows[:shown])
+    remember_ids(rt, rows[:shown] if ids else ())  # no ids shown: nothing to scan (the memo is touched alike)
     return ToolOutput(rendered.text, compact(structured))
 
 
