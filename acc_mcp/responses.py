@@ -6,6 +6,7 @@ a value, easy to test on their own.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -122,6 +123,7 @@ def _shapes() -> dict[str, tuple[re.Pattern[str], list[type | tuple[type, ...]]]
 _SHAPES = _shapes()
 
 
+@functools.lru_cache(maxsize=1024)  # a session asks for the same few paths again and again
 def expected_shape(method: str, path: str) -> type | tuple[type, ...]:
     """What a 2xx body of this endpoint is: a JSON array (hq v1 lists), an object (paged lists), or either."""
     path = path.replace("/hq/v1/regions/eu/", "/hq/v1/")
