@@ -150,6 +150,8 @@ class AccClient:
         self._closed = False
         self._host = urlsplit(settings.base_url).netloc
         self._cleaned: set[Path] = set()
+        self._headers: tuple[str, httpx2.Headers] | None = None
+        """The last token's request headers, built once (many calls share a token)."""
 
     @property
     def _http(self) -> httpx2.AsyncClient:
@@ -222,7 +224,7 @@ class AccClient:
             raise InvalidInput("Refusing to send credentials to a host other than the configured ACC API host.")
         check_path(target.path)
         safe = method in _IDEMPOTENT if idempotent is None else idempotent
-        query = {k: query_value(v) for k, v in (params or {}).items() if v is not None}
+        query = {k: v if type(v) is str else query_value(v) for k, v in (params or {}).items() if v is not None}
         if len(url) + sum(len(str(k)) + len(str(v)) + 2 for k, v in query.items()) > MAX_URL_CHARS:
             raise InvalidInput("The request is too long for ACC (a filter or name of thousands of characters?).")
         expected = expected_shape(method, target.path)
@@ -235,14 +237,12 @@ class AccClient:
                 raise out_of_time(attempt - 1)  # nothing sent: certainly not applied
             token = await self.tokens.token()
             remember_secret(token)
-            headers = {"Authorization": f"Bearer {token}"}
-            if self.settings.region:
-                headers["Region"] = headers["x-ads-region"] = self.settings.region
+            headers = self._headers_for(token)
             started = time.perf_counter()
             try:
                 # The whole exchange, body included, within what is left: a body dripped a byte a second
                 # defeats a per-read timeout, not this.
-                with anyio.fail_after(min(left, self.settings.timeout * 2)):
+                with deadline.fail_after(min(left, self.settings.timeout * 2)):
                     response = await self._http.request(
                         method, url, params=query, json=json, headers=headers, timeout=min(self.settings.timeout, left)
                     )
@@ -268,7 +268,9 @@ class AccClient:
                     f"The request could not be built ({type(exc).__name__}): check the ids and filters."
                 ) from None
             status = response.status_code
-            log.info("%s %s -> %d in %.0f ms", method, loggable(url), status, (time.perf_counter() - started) * 1000)
+            if log.isEnabledFor(logging.INFO):
+                ms = (time.perf_counter() - started) * 1000
+                log.info("%s %s -> %d in %.0f ms", method, loggable(url), status, ms)
             if 300 <= status < 400:
                 # httpx2 does not follow redirects, and ACC's APIs do not send them: not a success.
                 raise UpstreamError(
@@ -312,6 +314,18 @@ class AccClient:
                     f"ACC answered the write with a server error ({status}): it may have been applied."
                 )
             raise error_for(response, attempt, token)
+
+    def _headers_for(self, token: str) -> httpx2.Headers:
+        """The bearer token (and region) headers of a request; the same object for the same token (read-only)."""
+        held = self._headers
+        if held is not None and held[0] == token:
+            return held[1]
+        headers = {"Authorization": f"Bearer {token}"}
+        if self.settings.region:
+            headers["Region"] = headers["x-ads-region"] = self.settings.region
+        built = httpx2.Headers(headers)
+        self._headers = (token, built)
+        return built
 
     async def get(self, url: str, params: dict[str, Any] | None = None) -> Any:
         return await self.request("GET", url, params=params)

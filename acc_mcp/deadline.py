@@ -16,8 +16,9 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
+from types import TracebackType
 
 import anyio
 
@@ -84,12 +85,60 @@ GRACE = 2.0
 """The real-time guard fires this long after the deadline: the client should have stopped by then."""
 
 
-@contextmanager
-def tool_call(seconds: float, progress: Progress | None = None) -> Iterator[Deadline]:
+class fail_after:  # named after what it stands for
+    """`anyio.fail_after(delay)` as a plain class: a cancel scope with that deadline, and `TimeoutError` when
+    the deadline cancelled the block. Entered on every tool call and every request, where anyio's two nested
+    generator context managers cost more than the scope itself."""
+
+    __slots__ = ("_scope",)
+
+    def __init__(self, delay: float) -> None:
+        self._scope = anyio.CancelScope(deadline=anyio.current_time() + delay)
+
+    def __enter__(self) -> anyio.CancelScope:
+        return self._scope.__enter__()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool:
+        swallowed = self._scope.__exit__(exc_type, exc, tb)
+        if self._scope.cancelled_caught and anyio.current_time() >= self._scope.deadline:
+            raise TimeoutError
+        return bool(swallowed)
+
+
+class tool_call:  # used as a function: `with tool_call(seconds, progress) as deadline:`
     """The deadline of one tool call, backed by a real-time guard (`TimeoutError`) for anything that
-    does not ask the deadline (a hung lookup, a slow disk)."""
-    with call_deadline(seconds, progress) as deadline, anyio.fail_after(seconds + GRACE):
-        yield deadline
+    does not ask the deadline (a hung lookup, a slow disk).
+
+    `call_deadline(seconds, progress)` and `fail_after(seconds + GRACE)` inside it, as one plain class.
+    """
+
+    __slots__ = ("_guard", "_progress", "_seconds", "_token")
+
+    def __init__(self, seconds: float, progress: Progress | None = None) -> None:
+        self._seconds = seconds
+        self._progress = progress
+
+    def __enter__(self) -> Deadline:
+        seconds = self._seconds if math.isfinite(self._seconds) and self._seconds > 0 else 0.0
+        deadline = Deadline(seconds, now() + seconds, self._progress)
+        self._token: Token[Deadline | None] = _current.set(deadline)
+        try:
+            self._guard = fail_after(self._seconds + GRACE)
+            self._guard.__enter__()
+        except BaseException:
+            _current.reset(self._token)
+            raise
+        return deadline
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool:
+        try:
+            return self._guard.__exit__(exc_type, exc, tb)
+        finally:
+            _current.reset(self._token)
 
 
 def current() -> Deadline | None:

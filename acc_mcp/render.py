@@ -16,12 +16,13 @@ from __future__ import annotations
 import functools
 import importlib
 import json
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+
+from pydantic_core import to_json
 
 Row = dict[str, Any]
 Roles = Mapping[str, str]
@@ -54,13 +55,24 @@ class Day:
     overdue: bool = False
 
     def __str__(self) -> str:
-        text = f"{self.day:%b} {self.day.day}" + (f" {self.day.year}" if self.year else "")
+        return self._text
+
+    @functools.cached_property
+    def _text(self) -> str:
+        # Kept with the (immutable, shared: see `_short_day`) Day: a list writes the same dates many times.
+        text = f"{_month(self.day.month)} {self.day.day}" + (f" {self.day.year}" if self.year else "")
         return text + ", overdue" if self.overdue else text
+
+
+@functools.cache
+def _month(month: int) -> str:
+    """The month's `%b` abbreviation ("Nov"): formatted once per month, not once per date shown."""
+    return date(2000, month, 1).strftime("%b")
 
 
 def estimate_tokens(text: str) -> int:
     """A deliberately pessimistic estimate (about 3 characters a token): ids and dates tokenize poorly."""
-    return math.ceil(len(text) / 3)
+    return -(-len(text) // 3)  # ceil(len / 3), in integers
 
 
 TOOL_CHARS_PER_TOKEN = 4.5
@@ -105,10 +117,20 @@ def plain(value: Any) -> Any:
     if kind in _SCALARS:
         return value
     if kind is dict:
-        return {k: v if type(v) in _SCALARS else plain(v) for k, v in value.items()}
+        return _plain_dict(value)
     if kind is list or kind is tuple:
-        return [plain(v) for v in value]
+        # a list of rows: each row's dict is copied here rather than through a call of plain per row
+        return [v if type(v) in _SCALARS else _plain_dict(v) if type(v) is dict else plain(v) for v in value]
+    if kind is Day:
+        return value.day.isoformat()
     return _json_value(value)
+
+
+def _plain_dict(value: dict[Any, Any]) -> dict[Any, Any]:
+    return {
+        k: v if (kind := type(v)) in _SCALARS else v.day.isoformat() if kind is Day else plain(v)
+        for k, v in value.items()
+    }
 
 
 def _json_value(value: Any) -> Any:
@@ -121,6 +143,18 @@ def _json_value(value: Any) -> Any:
 
 def fmt_value(value: Any, *, whole: bool = False) -> str:
     """A value as text; `whole` writes ids in full (single records) instead of by their prefix (lists)."""
+    kind = type(value)
+    text: str
+    if kind is str:  # most values: nothing to do
+        text = value
+        return text
+    if kind is int or kind is float:
+        return str(value)
+    if kind is Day:
+        text = value._text
+        return text
+    if kind is list:
+        return ", ".join([v if type(v) is str else fmt_value(v, whole=whole) for v in value])
     if isinstance(value, ShortId) and whole:
         return value.value
     if isinstance(value, bool):
@@ -134,17 +168,28 @@ def fmt_value(value: Any, *, whole: bool = False) -> str:
 
 def line(row: Row, roles: Roles, leave_out: str | None = None) -> str:
     """One row as a line: `#7 Door missing a screw · open · assignee Wei Chen` (without key `leave_out`)."""
+    return _line(row, roles, leave_out, "echo" in roles.values())
+
+
+def _line(row: Row, roles: Roles, leave_out: str | None, echo: bool) -> str:
+    """`line`, told whether any role is `echo` (a list asks once, not once per row)."""
     parts: list[str] = []
     lead = ""
     named: set[str] = set()
-    if "echo" in roles.values():
+    if echo:
         first_bare = next((row[k] for k in row if roles.get(k) == "bare"), "")
         named = set(_WORDS.findall(str(first_bare).lower()))
     for key, value in row.items():
         if key == leave_out:
             continue
-        text = fmt_value(value)
+        kind = type(value)
+        text = value if kind is str else value._text if kind is Day else str(value) if kind is int else fmt_value(value)
         role = roles.get(key, "keyed")
+        if role == "bare" or role == "keyed":  # the usual two, first
+            if lead:
+                text, lead = lead + text, ""
+            parts.append(text if role == "bare" else f"{key} {text}")
+            continue
         if role == "echo" and named.issuperset(_WORDS.findall(text.lower())):
             continue
         if role in ("number", "lead") and not parts:
@@ -171,19 +216,29 @@ def day(value: Any) -> str | None:
 def short_day(value: Any, today: date) -> Day | None:
     """A date or timestamp as a `Day` ("Nov 19"; with the year when it is not `today`'s)."""
     d = day(value)
-    if d is None:
-        return None
-    try:
-        parsed = date.fromisoformat(d)
-    except ValueError:
-        return None
-    return Day(parsed, year=parsed.year != today.year)
+    return None if d is None else _short_day(d, today.year)
 
 
 def due(value: Any, today: date) -> Day | None:
     """A due date, flagged when it has passed."""
-    d = short_day(value, today)
-    return Day(d.day, d.year, overdue=d.day < today) if d else None
+    d = day(value)
+    return None if d is None else _due(d, today)
+
+
+# A `Day` is immutable, and a list shows the same few dates again and again: each is parsed once.
+@functools.lru_cache(maxsize=4096)
+def _short_day(d: str, year: int) -> Day | None:
+    try:
+        parsed = date.fromisoformat(d)
+    except ValueError:
+        return None
+    return Day(parsed, year=parsed.year != year)
+
+
+@functools.lru_cache(maxsize=4096)
+def _due(d: str, today: date) -> Day | None:
+    shown = _short_day(d, today.year)
+    return Day(shown.day, shown.year, overdue=shown.day < today) if shown else None
 
 
 def when(value: Any) -> str | None:
@@ -211,31 +266,39 @@ def render_list(
     budget: int,
     footer: Callable[[int], str | None],
     group: str | None = None,
+    reserve: int | None = None,
 ) -> Rendered:
     """Header, then as many lines as fit in `budget` tokens, then `footer(shown)` (always kept in budget).
 
     With `group`, the rows shown are gathered under one heading line per value of that key ("OPEN:",
     "request Weekly extract (8735debb):"), in order of first appearance, and the key leaves their lines.
     Which rows are shown does not change (always the first ones), so the cursor still resumes right after.
+    `reserve`: the tokens kept for the footer, when the caller knows them (default: `footer(0)`'s, plus 8).
     """
     rows = list(rows)
     used = estimate_tokens(header) + 1
-    # Reserve room for the longest footer we might need (the cursor line).
-    reserve = estimate_tokens(footer(0) or "") + 8
+    if reserve is None:
+        # Reserve room for the longest footer we might need (the cursor line).
+        reserve = estimate_tokens(footer(0) or "") + 8
     groups: dict[str, list[str]] = {}
     headings: dict[Any, str] = {}
     shown = 0
+    echo = "echo" in roles.values()
     for row in rows:
         value = row.get(group) if group else None
         heading = ""
         if group and value is not None:
             key = str(value)
-            heading = headings.get(key) or headings.setdefault(key, f"{line({group: value}, roles)}:")
-        text = line(row, roles, group if heading else None)
-        cost = estimate_tokens(text) + 1 + (estimate_tokens(heading) + 1 if heading not in groups else 0)
+            heading = headings.get(key) or headings.setdefault(key, f"{_line({group: value}, roles, None, echo)}:")
+        text = _line(row, roles, group if heading else None, echo)
+        cost = -(-len(text) // 3) + 1 + (estimate_tokens(heading) + 1 if heading not in groups else 0)
         if used + cost + reserve > budget:
             break
-        groups.setdefault(heading, []).append(text)
+        texts = groups.get(heading)
+        if texts is None:
+            groups[heading] = [text]
+        else:
+            texts.append(text)
         used += cost
         shown += 1
     lines = [header]
@@ -272,3 +335,30 @@ def render_record(header: str, row: Row, *, roles: Roles, budget: int, note: str
 
 def structured_size(data: Any) -> int:
     return estimate_tokens(json.dumps(data, separators=(",", ":"), default=_json_value))
+
+
+_MARKS = bytes.maketrans(bytes(range(0x7F, 0x100)) + b".+-NI", b"h" * 0x81 + b"fffff")
+"""Bytes past ASCII (and DEL) become `h`, and the bytes one of every float has (`.`, or the sign of `e+`/`e-`,
+or `N`aN, `I`nfinity) become `f`: with every other byte deleted, one short string counts both."""
+_UNMARKED = bytes(b for b in range(0x100) if b < 0x7F and b not in b".+-NI")
+
+
+def within_budget(data: Any, budget: int) -> bool:
+    """`structured_size(data) <= budget` for JSON-ready data (`plain`'s, with string keys), mostly without
+    writing the JSON that size is measured on (a third of a list's rendering time).
+
+    pydantic-core writes the same compact JSON as `json.dumps` except that it leaves characters past ASCII (and
+    DEL) as UTF-8 where json.dumps writes a \\u escape (at most 5 more characters per byte), and may write a
+    float shorter (at most 24 characters each; every float it writes has a `.`, the sign of `e+` or `e-`, or
+    is NaN or Infinity, so counting those bytes counts every float, and more). That bounds json.dumps's length
+    from above: within the budget's 3 characters a token, the data fits. Otherwise, or for anything
+    pydantic-core will not write, the size is measured exactly.
+    """
+    try:
+        raw = to_json(data, inf_nan_mode="constants")
+    except ValueError:
+        return structured_size(data) <= budget
+    marks = raw.translate(_MARKS, _UNMARKED)
+    high = marks.count(b"h")
+    bound = len(raw) + 5 * high + 24 * (len(marks) - high)
+    return bound <= 3 * budget or structured_size(data) <= budget

@@ -88,6 +88,8 @@ def check_id(value: str, what: str = "id") -> str:
 
 def check_path(path: str) -> None:
     """A request path with a `.` or `..` segment would be normalised into another endpoint: refuse it."""
+    if "." not in path and "%" not in path:
+        return  # every refused segment has a dot, plain or escaped
     segments = path.split("/")
     if any(s in (".", "..") or s.lower() in ("%2e", "%2e%2e", ".%2e", "%2e.") for s in segments):
         raise InvalidInput("A path segment of '.' or '..' is not a valid ACC id.")
@@ -155,9 +157,9 @@ def argument_problem(tool: str, schema: Mapping[str, Any], arguments: Mapping[st
     validation (`validation_problem`), so arguments are validated once per call, not twice.
     """
     properties: Mapping[str, Any] = schema.get("properties") or {}
-    names = ", ".join(properties) or "none"
     unknown = [k for k in arguments if k not in properties]
     if unknown:
+        names = ", ".join(properties) or "none"
         return (
             f"{tool} has no parameter {echo(unknown[0], 40)}"
             + (f" (nor {len(unknown) - 1} more of those given)" if len(unknown) > 1 else "")

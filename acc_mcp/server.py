@@ -7,6 +7,7 @@ import copy
 import gc
 import re
 from collections.abc import AsyncIterator, Callable
+from collections.abc import Set as AbstractSet
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from typing import Any, cast
@@ -42,10 +43,18 @@ class AccServer(MCPServer[Runtime]):
         self.specs = {s.name: s for s in specs}
         self.acc_settings = settings  # read by http_app and the --host check (MCPServer.settings is the SDK's own)
         self.read_only = settings.read_only
-        # Every result is searched for names of tools this server does not show: one pattern, built once.
+        # Every result is searched for names of tools this server does not show. Tool names are single words
+        # with an underscore (list_issues): a text without "_" names none, and one with it is split into words
+        # once, each looked up in a set, rather than searched name by name (a pattern is the fallback for any
+        # other kind of name).
         shown = self.specs.keys() | {t.name for t in select(settings.toolsets)}
-        hidden = [re.escape(t.name) for t in ALL_TOOLS if t.name not in shown]
-        self._hidden_names = re.compile(rf"\b({'|'.join(hidden)})\b") if hidden else None
+        hidden = [t.name for t in ALL_TOOLS if t.name not in shown]
+        self._hidden = frozenset(hidden)
+        self._hidden_names = (
+            None
+            if all(_SNAKE.fullmatch(n) for n in hidden)
+            else re.compile(rf"\b({'|'.join(map(re.escape, hidden))})\b")
+        )
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Runtime, Any] | None = None
@@ -67,14 +76,22 @@ class AccServer(MCPServer[Runtime]):
             raise ToolError(self._point(str(exc))) from None
         if isinstance(result, CallToolResult):
             for block in result.content:
-                if isinstance(block, TextContent):
-                    block.text = self._point(block.text)
+                if isinstance(block, TextContent) and (pointed := self._point(block.text)) is not block.text:
+                    block.text = pointed
         return result
 
     def _point(self, text: str) -> str:
         """`text`, plus where each tool it names but this server does not show lives: hints name only tools
         the model can call, or say how to get them."""
-        named = set(self._hidden_names.findall(text)) if self._hidden_names else set()
+        named: AbstractSet[str]
+        if self._hidden_names is not None:
+            named = set(self._hidden_names.findall(text))
+        elif self._hidden and "_" in text:
+            named = self._hidden.intersection(_WORD.findall(text))
+        else:
+            return text
+        if not named:
+            return text
         notes = [
             f"{s.name} is in the {s.toolset!r} toolset, off here (ACC_TOOLSETS=default,{s.toolset})."
             for s in ALL_TOOLS
@@ -86,6 +103,11 @@ class AccServer(MCPServer[Runtime]):
         tools = await super().list_tools()
         visible = [t for t in tools if not (self.read_only and self.specs[t.name].write)]
         return [t.model_copy(update={"input_schema": _trim(t.input_schema)}) for t in visible]
+
+
+_SNAKE = re.compile(r"\w*_\w*")
+_WORD = re.compile(r"\w+")
+"""A tool name is a whole word of a text: a whole run of word characters (as the pattern `\\bname\\b` finds)."""
 
 
 def _trim(schema: dict[str, Any]) -> dict[str, Any]:

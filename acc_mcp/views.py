@@ -14,12 +14,12 @@ dict) and tells the renderer each key's `Role`, so `render.py` holds no family v
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from .render import Row, compact
+from .render import _SCALARS, Day, Row, ShortId, compact, plain
 
 Role = Literal["number", "lead", "bare", "keyed", "joined", "echo"]
 Record = dict[str, Any]
@@ -58,7 +58,12 @@ def _path_getter(path: str) -> Getter:
             value = value.get(key) if isinstance(value, dict) else None
         return value
 
+    if len(keys) == 1:
+        setattr(get, _KEY, keys[0])  # a view reads a one-key field of a dict record itself (`View.__call__`)
     return get
+
+
+_KEY = "_acc_record_key"
 
 
 def F(key: str, source: str | Getter | None = None, role: Role = "keyed") -> Field:
@@ -70,7 +75,15 @@ def F(key: str, source: str | Getter | None = None, role: Role = "keyed") -> Fie
 def name_of(source: str) -> Getter:
     """The display name of the id at `source` (a person, role or company)."""
     get = _path_getter(source)
-    return lambda record, ctx: ctx.name(get(record, ctx))
+    key = getattr(get, _KEY, None)
+    if key is None:
+        return lambda record, ctx: ctx.name(get(record, ctx))
+
+    def name(record: Record, ctx: ViewContext) -> Any:  # the same, for a one-key source, in one call
+        value = record.get(key) if isinstance(record, dict) else None
+        return ctx.names.get(value, value) if isinstance(value, str) and type(ctx) is ViewContext else ctx.name(value)
+
+    return name
 
 
 @dataclass(frozen=True)
@@ -81,9 +94,70 @@ class View:
 
     def __init__(self, *fields: Field) -> None:
         object.__setattr__(self, "fields", tuple(fields))
+        # (key, record key or None, getter) per field: a field that reads one key of the record is read here
+        # rather than through its getter. Only for views whose keys are distinct (a later field of the same
+        # key would replace an earlier one in place: the general path below keeps that).
+        plan = tuple((f.key, getattr(f.get, _KEY, None), f.get) for f in fields)
+        object.__setattr__(self, "_plan", plan if len({f.key for f in fields}) == len(fields) else None)
 
     def __call__(self, record: Record, ctx: ViewContext) -> Row:
-        return compact({f.key: f.get(record, ctx) for f in self.fields})
+        plan: tuple[tuple[str, str | None, Getter], ...] | None = self._plan  # type: ignore[attr-defined]
+        if plan is None or type(record) is not dict:
+            return compact({f.key: f.get(record, ctx) for f in self.fields})
+        row: Row = {}
+        for key, name, get in plan:
+            value = record.get(name) if name is not None else get(record, ctx)
+            # `compact`'s test, inline: empty values are not kept (strings, numbers and days are the usual)
+            kind = type(value)
+            if kind is str:
+                if value:
+                    row[key] = value
+            elif (
+                kind is int
+                or kind is Day
+                or (value is not None and value is not False and value != "" and value != [] and value != {})
+            ):
+                row[key] = value
+        return row
+
+    def rows(self, records: Iterable[Record], ctx: ViewContext) -> tuple[list[Row], list[Row], bool]:
+        """Each record's row, and with it the row's JSON-ready copy (`plain(row)`), both made in one pass; and
+        whether any row may hold a `ShortId` (one of its values, or in a list value) that `remember_ids` notes."""
+        plan: tuple[tuple[str, str | None, Getter], ...] | None = self._plan  # type: ignore[attr-defined]
+        rows: list[Row] = []
+        copies: list[Row] = []
+        ids = False
+        for record in records:
+            if plan is None or type(record) is not dict:
+                row = self(record, ctx)
+                rows.append(row)
+                copies.append(plain(row))
+                ids = True
+                continue
+            row, copy = {}, {}
+            for key, name, get in plan:
+                value: Any = record.get(name) if name is not None else get(record, ctx)
+                # as in __call__: empty values are not kept; the copy as `plain` makes it
+                kind = type(value)
+                if kind is str:
+                    if value:
+                        row[key] = copy[key] = value
+                elif kind is int:
+                    row[key] = copy[key] = value
+                elif kind is Day:
+                    row[key] = value
+                    copy[key] = value.day.isoformat()
+                elif value is not None and value is not False and value != "" and value != [] and value != {}:
+                    row[key] = value
+                    copy[key] = value if kind in _SCALARS else plain(value)
+                    if not ids and (
+                        isinstance(value, ShortId)
+                        or (isinstance(value, list) and any(isinstance(v, ShortId) for v in value))
+                    ):
+                        ids = True
+            rows.append(row)
+            copies.append(copy)
+        return rows, copies, ids
 
     @property
     def roles(self) -> dict[str, Role]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from ..errors import AccError, InvalidInput
-from ..render import Row, compact, plain, render_list
+from ..render import Row, compact, render_list
 from ..views import View, ViewContext
 from .base import Param, ToolOutput
 from .counts import plural
@@ -73,6 +73,10 @@ class Part:
     rows: list[Row]
     total: int | None
     more: bool
+    copies: list[Row]
+    """The rows' JSON-ready copies (`plain`), for the structured content."""
+    ids: bool
+    """Whether a row may hold an id for `remember_ids` (see `View.rows`)."""
 
 
 async def gather(
@@ -122,9 +126,11 @@ async def run_fanout(
         call, names = await request(pid)
         got = await collect(rt.read, paging, call, want=limit)
         ctx = ViewContext(names, today)
-        rows = [{"project": name, **view(item, ctx)} for item in got.items]
+        viewed, copied, ids = view.rows(got.items, ctx)
+        rows = [{"project": name, **row} for row in viewed]
         total = got.total if got.total is not None else (len(rows) if got.tail is None else None)
-        return Part(name, rows, total, got.tail is not None or (total or 0) > len(rows))
+        more = got.tail is not None or (total or 0) > len(rows)
+        return Part(name, rows, total, more, [{"project": name, **copy} for copy in copied], ids)
 
     results, failed = await gather(items, read)
     parts = sorted(results.values(), key=lambda p: (-(p.total or len(p.rows)), p.name))
@@ -134,6 +140,7 @@ async def run_fanout(
     header = f"{plural(count, noun)} in {len(results)} projects as of {today}" + (f": {per}." if per else ".")
     more = [p.name for p in found if p.more]
     rows = [r for p in found for r in p.rows]
+    copies = [c for p in found for c in p.copies]
 
     def footer(shown: int) -> str | None:
         notes = []
@@ -147,10 +154,10 @@ async def run_fanout(
     budget = rt.settings.max_result_tokens
     roles = {**view.roles, "project": "bare"}  # a heading per project reads as its name
     rendered = render_list(header, rows, roles=roles, budget=budget, footer=footer, group="project")
-    remember_ids(rt, rows[: rendered.shown])
+    remember_ids(rt, rows[: rendered.shown] if any(p.ids for p in found) else ())
     structured = {
         "totals": {p.name: p.total for p in parts},
-        "items": plain(rows[: min(rendered.shown, 100)]),
+        "items": copies[: min(rendered.shown, 100)],
         "failed": failed,
     }
     return ToolOutput(rendered.text, compact(structured))

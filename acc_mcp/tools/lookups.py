@@ -35,12 +35,28 @@ async def listing(
     optional: bool,
 ) -> Records:
     """Every record of registry list `key` in this scope (cached); see the module docstring for errors."""
+    return list(await _held(rt, key, scope, params=params, ids=ids, want=want, optional=optional))
+
+
+async def _held(
+    rt: Runtime,
+    key: str,
+    scope: Scope,
+    *,
+    params: dict[str, Any] | None = None,
+    ids: dict[str, str] | None = None,
+    want: int = 5000,
+    optional: bool,
+) -> Records:
+    """`listing` without the copy: the cached list itself (not to be changed), or a new empty list when an
+    optional lookup is unavailable. Names built from it are kept while it is the same list (`Runtime.derived`)."""
 
     async def load() -> Records:
         return await rt.collect(rt.call(key, scope, params=params, ids=ids), key, want)
 
     try:
-        return list(await rt.cached(f"{key}:{scope.project}:{ids}:{params}", load))
+        records: Records = await rt.cached(f"{key}:{scope.project}:{ids}:{params}", load)
+        return records
     except (AuthError, RateLimited):
         raise
     except ApiError as exc:
@@ -50,16 +66,26 @@ async def listing(
         return []
 
 
+_MEMBER_FIELDS = {"fields": "name,email,autodeskId,companyName,roles"}
+
+
 async def members(rt: Runtime, scope: Scope) -> Records:
     """Project members (admin v1), for names and for people given by name."""
-    fields = {"fields": "name,email,autodeskId,companyName,roles"}
-    return await listing(rt, "admin.project_users.list", scope, params=fields, optional=True)
+    return list(await _members(rt, scope))
+
+
+async def _members(rt: Runtime, scope: Scope) -> Records:
+    return await _held(rt, "admin.project_users.list", scope, params=dict(_MEMBER_FIELDS), optional=True)
 
 
 async def companies(rt: Runtime, scope: Scope) -> Records:
     """The project's companies (hq v1): issues and RFIs may be assigned to a company."""
+    return list(await _companies(rt, scope))
+
+
+async def _companies(rt: Runtime, scope: Scope) -> Records:
     account = await rt.account_id()
-    return await listing(rt, "hq.project_companies.list", Scope(scope.project, account), want=2000, optional=True)
+    return await _held(rt, "hq.project_companies.list", Scope(scope.project, account), want=2000, optional=True)
 
 
 @dataclass(frozen=True)
@@ -71,11 +97,17 @@ class Names:
 
 
 async def _people(rt: Runtime, scope: Scope) -> dict[str, str]:
+    listed = await _companies(rt, scope)
+    people = await _members(rt, scope)
+    return rt.derived(f"people:{scope.project}", (listed, people), lambda: _people_names(listed, people))
+
+
+def _people_names(listed: Records, people: Records) -> dict[str, str]:
     out: dict[str, str] = {}
-    for c in await companies(rt, scope):
+    for c in listed:
         if c.get("member_group_id") and c.get("name"):
             out[str(c["member_group_id"])] = out[company_key(c["member_group_id"])] = str(c["name"])
-    for m in await members(rt, scope):
+    for m in people:
         for role in m.get("roles") or []:
             if isinstance(role, dict) and role.get("id") and role.get("name"):
                 out[str(role["id"])] = f"{role['name']} (role)"
@@ -97,8 +129,13 @@ PEOPLE = Names(("admin.project_users.list", "hq.project_companies.list"), _peopl
 
 
 async def _issue_types(rt: Runtime, scope: Scope) -> dict[str, str]:
+    types = await _held(rt, "issues.types.list", scope, params={"include": "subtypes"}, want=1000, optional=True)
+    return rt.derived(f"issue-types:{scope.project}", (types,), lambda: _type_names(types))
+
+
+def _type_names(types: Records) -> dict[str, str]:
     out: dict[str, str] = {}
-    for t in await listing(rt, "issues.types.list", scope, params={"include": "subtypes"}, want=1000, optional=True):
+    for t in types:
         out[str(t.get("id"))] = str(t.get("title"))
         for s in t.get("subtypes") or []:
             out[str(s.get("id"))] = f"{t.get('title')} / {s.get('title')}"
@@ -110,10 +147,21 @@ ISSUE_TYPES = Names(("issues.types.list",), _issue_types)
 
 
 async def names(rt: Runtime, scope: Scope, sources: Sequence[Names]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for source in sources:
-        out.update(await source.load(rt, scope))
-    return out
+    """Every source's names, later sources winning. Shared with the lookups' caches: not to be changed."""
+    loaded = [await source.load(rt, scope) for source in sources]
+    if not loaded:
+        return {}
+    if len(loaded) == 1:
+        return loaded[0]
+
+    def merge() -> dict[str, str]:
+        out: dict[str, str] = {}
+        for found in loaded:
+            out.update(found)
+        return out
+
+    calls = ",".join(k for source in sources for k in source.calls)
+    return rt.derived(f"names:{scope.project}:{calls}", tuple(loaded), merge)
 
 
 # --- from names to ids: argument converters ------------------------------------------------------

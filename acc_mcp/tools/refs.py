@@ -143,7 +143,10 @@ def remember_ids(rt: Runtime, rows: Iterable[Row]) -> None:
     memo: dict[str, dict[str, None]] = rt.memo.setdefault("shown-ids", {})
     for row in rows:
         for value in row.values():
-            for v in value if isinstance(value, list) else [value]:
+            kind = type(value)
+            if kind is str or kind is int:  # most values, never an id to note
+                continue
+            for v in value if isinstance(value, list) else (value,):
                 if isinstance(v, ShortId):
                     ids = memo.setdefault(v.kind, {})
                     ids.pop(v.value, None)

@@ -9,17 +9,17 @@ user too (with per-request tokens, one user's project list is not another's).
 from __future__ import annotations
 
 import json
+import operator
 import re
 import time
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as day_time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
@@ -37,6 +37,7 @@ CACHE_SECONDS = 300.0
 CACHE_ENTRIES = 512
 """Bounded: with passthrough one server serves many users, each with their own projects and names."""
 _SCOPE_KEYS = {"projectid": "project", "accountid": "account"}
+T = TypeVar("T")
 
 
 def paging_of(ep: Endpoint, *, page: int | None = None) -> Paging:
@@ -60,14 +61,16 @@ _CALL_MEMO: ContextVar[dict[tuple[str, str, str, int], list[dict[str, Any]]] | N
 )
 
 
-@contextmanager
-def one_call() -> Iterator[None]:
+class one_call:  # used as a function: `with one_call():`
     """The span of one tool call: lists fetched in it are fetched once (see `Runtime.collect`)."""
-    token = _CALL_MEMO.set({})
-    try:
-        yield
-    finally:
-        _CALL_MEMO.reset(token)
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _CALL_MEMO.set({})
+
+    def __exit__(self, *_exc: object) -> None:
+        _CALL_MEMO.reset(self._token)
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class Runtime:
     _memos: dict[str, dict[str, Any]] = field(default_factory=dict)
     _cache: OrderedDict[str, _Entry] = field(default_factory=OrderedDict)
     _locks: dict[str, anyio.Lock] = field(default_factory=dict)
+    _derived: OrderedDict[str, tuple[tuple[Any, ...], Any]] = field(default_factory=OrderedDict)
 
     def now(self) -> datetime:
         """The moment the tools treat as now: one clock with `today`, so a demo's writes and its "overdue" agree."""
@@ -197,6 +201,23 @@ class Runtime:
         finally:
             if not lock.locked() and lock.statistics().tasks_waiting == 0:
                 self._locks.pop(key, None)
+
+    def derived(self, key: str, sources: tuple[Any, ...], build: Callable[[], T]) -> T:
+        """`build()`'s value, kept while `sources` are the very objects it was built from (lists `cached`
+        holds): names worked out from a cached list are worked out once per load of the list, not on every
+        call. A new load (or a fresh empty list when a lookup is unavailable) is a different object, so the
+        value is built again. The value is shared: callers must not change it."""
+        key = f"{principal()}:{key}"
+        held = self._derived.get(key)
+        if held is not None and len(held[0]) == len(sources) and all(map(operator.is_, held[0], sources)):
+            self._derived.move_to_end(key)
+            return held[1]  # type: ignore[no-any-return]
+        value = build()
+        self._derived[key] = (sources, value)
+        self._derived.move_to_end(key)
+        while len(self._derived) > CACHE_ENTRIES:
+            self._derived.popitem(last=False)
+        return value
 
     def _fresh(self, key: str) -> _Entry | None:
         entry = self._cache.get(key)

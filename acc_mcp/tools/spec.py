@@ -61,15 +61,26 @@ def _calls(eps: Sequence[Endpoint], params: Sequence[Param], sources: Sequence[N
     return list(dict.fromkeys(keys))
 
 
+def _split(fixed: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+    """A spec's fixed values as (path ids, upstream values): worked out once per spec, not per call."""
+    return {k[1:-1]: str(v) for k, v in fixed.items() if k.startswith("{")}, {
+        k: v for k, v in fixed.items() if not k.startswith("{")
+    }
+
+
 async def _request(
-    rt: Runtime, scope: Scope, ep: Endpoint, params: Sequence[Param], fixed: Mapping[str, Any], args: Mapping[str, Any]
+    rt: Runtime,
+    scope: Scope,
+    ep: Endpoint,
+    params: Sequence[Param],
+    fixed: tuple[dict[str, str], dict[str, Any]],
+    args: Mapping[str, Any],
 ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]:
-    """(query, JSON body or None, path ids) for one call, from the fixed values then the arguments."""
+    """(query, JSON body or None, path ids) for one call, from the fixed values (`_split`) then the arguments."""
     post = ep.method == "POST"
-    ids = {k[1:-1]: str(v) for k, v in fixed.items() if k.startswith("{")}
-    fixed = {k: v for k, v in fixed.items() if not k.startswith("{")}
-    query: dict[str, Any] = {} if post else dict(fixed)
-    body: dict[str, Any] = copy.deepcopy(dict(fixed)) if post else {}
+    ids = dict(fixed[0])
+    query: dict[str, Any] = {} if post else dict(fixed[1])
+    body: dict[str, Any] = copy.deepcopy(fixed[1]) if post else {}
     for p in params:
         value = args.get(p.name)
         if p.to is None or value is None or value == [] or value == "":
@@ -140,6 +151,8 @@ class ListSpec:
         ]
         where = [PROJECTS if self.fan_out else PROJECT] if project else []
         params = [*where, *self.params, *extra, *limit, CURSOR]
+        fixed = _split(self.fixed)
+        accounts = {ep.key: _scoped(ep)[1] for ep in eps}  # whether each path takes the account, once
 
         async def run(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
             key = next((k for p, k in self.routes.items() if args.get(p) is not None), self.endpoint)
@@ -147,8 +160,8 @@ class ListSpec:
             view = next((v for p, v in self.views.items() if args.get(p)), self.view)
 
             async def request(project: str | None) -> tuple[Call, Mapping[str, str]]:
-                scope = await rt.scope(project, account=_scoped(ep)[1])
-                query, body, ids = await _request(rt, scope, ep, self.params, self.fixed, args)
+                scope = await rt.scope(project, account=accounts[key])
+                query, body, ids = await _request(rt, scope, ep, self.params, fixed, args)
                 if self.overdue is not None and args.get("overdue"):
                     self.overdue.apply(query, body, rt.today())
                 call = rt.call(key, scope, params=query, json=body, ids=ids)
@@ -229,10 +242,11 @@ class GetSpec:
         project, account = _scoped(ep)
         ref_params = [self.ref_param] if self.ref_param else []
         params = [*([PROJECT] if project else []), *ref_params, *self.params, *([FULL] if self.full else [])]
+        fixed = _split(self.fixed)
 
         async def run(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
             scope = await rt.scope(args.get("project"), account=account)
-            query, _body, ids = await _request(rt, scope, ep, self.params, self.fixed, args)
+            query, _body, ids = await _request(rt, scope, ep, self.params, fixed, args)
             record: Any = None
             if self.ref is not None and self.ref_param is not None:
                 found = await resolve(rt, scope, self.ref, args[self.ref_param.name])
