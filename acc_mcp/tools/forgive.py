@@ -64,7 +64,9 @@ def forgiving(tp: Any) -> Any:
                 value = [v for v in (s.strip() for s in value.split(",")) if v]
             elif value is not None and not isinstance(value, list):  # a name may hold a comma: one item
                 value = [value]
-            return [fix(v) for v in value] if isinstance(value, list) else value
+            if not isinstance(value, list):
+                return value
+            return [fix(v) for v in value] if values else list(value)  # without enum values, fix changes nothing
 
         return Annotated[tp, BeforeValidator(as_list)]
     values = _literals(tp)

@@ -165,7 +165,7 @@ class ListSpec:
                 if self.overdue is not None and args.get("overdue"):
                     self.overdue.apply(query, body, rt.today())
                 call = rt.call(key, scope, params=query, json=body, ids=ids)
-                return call, await names(rt, scope, self.names)
+                return call, (await names(rt, scope, self.names)) if self.names else {}
 
             by = args.get("group_by")
 
