@@ -123,6 +123,16 @@ class RetryPolicy:
     """A Retry-After longer than this is not waited out: the caller is told when to come back."""
 
 
+def _with_query(url: str, query: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
+    """(URL, params) to hand httpx2 for `url` with `query`: the query written into the URL as httpx2 writes
+    merged params (`str(QueryParams)`), so the URL is parsed once rather than twice, params merged in between.
+    A URL that has a query or fragment of its own keeps httpx2's merge."""
+    if not query or "?" in url or "#" in url:
+        return url, query
+    params = httpx2.QueryParams(query)
+    return (f"{url}?{params}" if params else url), None  # keys with no values still give a "?", as httpx2's do
+
+
 def clean_id(value: str, what: str = "id") -> str:
     """An id safe to put in a path: `b.` stripped, no slashes or spaces."""
     value = value.strip().removeprefix("b.")
@@ -230,6 +240,7 @@ class AccClient:
         expected = expected_shape(method, target.path)
         refreshed = False
         attempt = 0
+        sent: tuple[str, dict[str, Any] | None] | None = None
         while True:
             attempt += 1
             left = deadline.remaining()
@@ -240,11 +251,18 @@ class AccClient:
             headers = self._headers_for(token)
             started = time.perf_counter()
             try:
+                if sent is None:
+                    sent = _with_query(url, query)
                 # The whole exchange, body included, within what is left: a body dripped a byte a second
                 # defeats a per-read timeout, not this.
                 with deadline.fail_after(min(left, self.settings.timeout * 2)):
                     response = await self._http.request(
-                        method, url, params=query, json=json, headers=headers, timeout=min(self.settings.timeout, left)
+                        method,
+                        sent[0],
+                        params=sent[1],
+                        json=json,
+                        headers=headers,
+                        timeout=min(self.settings.timeout, left),
                     )
             except (httpx2.TransportError, TimeoutError) as exc:
                 never_sent = isinstance(exc, httpx2.ConnectError | httpx2.ConnectTimeout | httpx2.PoolTimeout)

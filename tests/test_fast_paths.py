@@ -23,7 +23,7 @@ from starlette.applications import Starlette
 
 from acc_mcp import deadline
 from acc_mcp import server as server_module
-from acc_mcp.client import AccClient, StaticToken
+from acc_mcp.client import AccClient, StaticToken, _with_query
 from acc_mcp.config import Settings
 from acc_mcp.demo import demo_server
 from acc_mcp.endpoints import ENDPOINTS
@@ -172,6 +172,22 @@ async def test_each_token_is_sent_with_its_own_headers() -> None:
         for _ in range(3):
             await client.get(client.url("/construction/admin/v1/projects/{projectId}", projectId="p1"))
     assert seen == [("Bearer token-one", "EMEA"), ("Bearer token-two", "EMEA"), ("Bearer token-one", "EMEA")]
+
+
+def test_a_query_is_written_into_the_url_as_httpx_merges_params() -> None:
+    rng = random.Random(13)
+    chars = "aZ09 -_.~+%&=?#/[]@!$'()*,;:«»é–😀\u2028"
+    base = "https://developer.api.autodesk.com/construction/issues/v1/projects/b.1/issues"
+    for _ in range(500):
+        query: dict[str, Any] = {}
+        for _ in range(rng.randrange(5)):
+            key = "".join(rng.choice(chars) for _ in range(rng.randrange(1, 6)))
+            text = "".join(rng.choice(chars) for _ in range(rng.randrange(8)))
+            query[key] = rng.choice([text, rng.randrange(-9, 99), [text, text[::-1]], []])
+        sent, params = _with_query(base, query)
+        assert httpx2.Request("GET", sent, params=params).url == httpx2.Request("GET", base, params=query).url
+    assert _with_query(base + "?a=1", {"b": 2}) == (base + "?a=1", {"b": 2})  # a query of its own: httpx2 merges
+    assert _with_query(base, {}) == (base, {})
 
 
 # --- the structured copy and the text ------------------------------------------------------------------------
