@@ -320,7 +320,9 @@ MUTANTS: tuple[Mutant, ...] = (
         "if False:",
         "an edited cursor reaches the offset paging unchecked",
     ),
-    Mutant("acc_mcp/render.py", "overdue=d.day < today", "overdue=d.day <= today", "items due today marked overdue"),
+    Mutant(
+        "acc_mcp/render.py", "overdue=shown.day < today", "overdue=shown.day <= today", "items due today marked overdue"
+    ),
     Mutant(
         "acc_mcp/render.py",
         'lead += f"#{text} " if role == "number" else f"{text} "',
