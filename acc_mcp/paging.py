@@ -30,15 +30,6 @@ import anyio
 from .errors import InvalidInput
 
 Position = int | str | None
-try:
-    # CPython's own SHA-256 (the same digest): no OpenSSL algorithm lookup for each small hash, which costs
-    # several microseconds in a busy server.
-    from _sha256 import sha256 as _sha256  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # pragma: no cover - Python 3.12+ names it _sha2; else OpenSSL's
-    try:
-        from _sha2 import sha256 as _sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
-    except ImportError:
-        _sha256 = hashlib.sha256
 _B64 = re.compile(r"^[A-Za-z0-9_-]+$")
 _TOKEN = re.compile(r"^[A-Za-z0-9._~+/=-]+$")
 """An upstream token that can stand in a cursor as it is (URL-safe and base64 alphabets, dots)."""
@@ -177,16 +168,11 @@ class WholeList:
 # --- the model's cursor ------------------------------------------------------------------------
 
 
-FINGERPRINT_CHARS = 8
-"""A fingerprint is always this long (hex)."""
-
-
 def fingerprint(tool: str, arguments: dict[str, Any]) -> str:
     """Identifies a query: the tool and every argument that shapes the list (not cursor or limit)."""
     shaping = {k: v for k, v in sorted(arguments.items()) if k not in ("cursor", "limit") and v is not None}
     raw = json.dumps([tool, shaping], sort_keys=True, default=str).encode()
-    digest: str = _sha256(raw).hexdigest()
-    return digest[:FINGERPRINT_CHARS]
+    return hashlib.sha256(raw).hexdigest()[:8]
 
 
 def encode_cursor(position: Position, skip: int, query: str, seen: int = 0) -> str:

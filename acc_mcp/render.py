@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -266,20 +265,17 @@ def render_list(
     budget: int,
     footer: Callable[[int], str | None],
     group: str | None = None,
-    reserve: int | None = None,
 ) -> Rendered:
     """Header, then as many lines as fit in `budget` tokens, then `footer(shown)` (always kept in budget).
 
     With `group`, the rows shown are gathered under one heading line per value of that key ("OPEN:",
     "request Weekly extract (8735debb):"), in order of first appearance, and the key leaves their lines.
     Which rows are shown does not change (always the first ones), so the cursor still resumes right after.
-    `reserve`: the tokens kept for the footer, when the caller knows them (default: `footer(0)`'s, plus 8).
     """
     rows = list(rows)
     used = estimate_tokens(header) + 1
-    if reserve is None:
-        # Reserve room for the longest footer we might need (the cursor line).
-        reserve = estimate_tokens(footer(0) or "") + 8
+    # Reserve room for the longest footer we might need (the cursor line).
+    reserve = estimate_tokens(footer(0) or "") + 8
     groups: dict[str, list[str]] = {}
     headings: dict[Any, str] = {}
     shown = 0
@@ -334,31 +330,6 @@ def render_record(header: str, row: Row, *, roles: Roles, budget: int, note: str
 
 
 def structured_size(data: Any) -> int:
-    return estimate_tokens(json.dumps(data, separators=(",", ":"), default=_json_value))
-
-
-_MARKS = bytes.maketrans(bytes(range(0x7F, 0x100)) + b".+-NI", b"h" * 0x81 + b"fffff")
-"""Bytes past ASCII (and DEL) become `h`, and the bytes one of every float has (`.`, or the sign of `e+`/`e-`,
-or `N`aN, `I`nfinity) become `f`: with every other byte deleted, one short string counts both."""
-_UNMARKED = bytes(b for b in range(0x100) if b < 0x7F and b not in b".+-NI")
-
-
-def within_budget(data: Any, budget: int) -> bool:
-    """`structured_size(data) <= budget` for JSON-ready data (`plain`'s, with string keys), mostly without
-    writing the JSON that size is measured on (a third of a list's rendering time).
-
-    pydantic-core writes the same compact JSON as `json.dumps` except that it leaves characters past ASCII (and
-    DEL) as UTF-8 where json.dumps writes a \\u escape (at most 5 more characters per byte), and may write a
-    float shorter (at most 24 characters each; every float it writes has a `.`, the sign of `e+` or `e-`, or
-    is NaN or Infinity, so counting those bytes counts every float, and more). That bounds json.dumps's length
-    from above: within the budget's 3 characters a token, the data fits. Otherwise, or for anything
-    pydantic-core will not write, the size is measured exactly.
-    """
-    try:
-        raw = to_json(data, inf_nan_mode="constants")
-    except ValueError:
-        return structured_size(data) <= budget
-    marks = raw.translate(_MARKS, _UNMARKED)
-    high = marks.count(b"h")
-    bound = len(raw) + 5 * high + 24 * (len(marks) - high)
-    return bound <= 3 * budget or structured_size(data) <= budget
+    """The tokens of a JSON-ready copy (`plain`'s), estimated over its JSON as the SDK sends it (pydantic-core's
+    compact JSON: UTF-8, no \\u escapes)."""
+    return -(-len(to_json(data, inf_nan_mode="constants")) // 3)  # as estimate_tokens

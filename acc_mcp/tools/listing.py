@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BeforeValidator
 
 from ..errors import InvalidInput
-from ..render import compact, estimate_tokens, plain, render_list, render_record, structured_size, within_budget
+from ..render import compact, plain, render_list, render_record, structured_size
 from ..views import View, ViewContext, flatten
 from .base import Param, ToolOutput, Via
 from .counts import plural
@@ -120,18 +120,11 @@ async def run_list(
 
     `group` gathers the lines shown under a heading per value of that row key (see `render_list`).
     """
-    from ..paging import FINGERPRINT_CHARS, collect, decode_cursor, encode_cursor, fingerprint  # read at the first call
+    from ..paging import collect, decode_cursor, encode_cursor, fingerprint  # paging.py: read at the first call
 
     limit = check_limit(args, maximum)
-    fingerprinted: list[str] = []
-
-    def query() -> str:
-        """The query's fingerprint, worked out when a cursor is read or written (a list that ends needs none)."""
-        if not fingerprinted:
-            fingerprinted.append(fingerprint(tool, dict(args)))
-        return fingerprinted[0]
-
-    position, skip, seen = decode_cursor(args["cursor"], query()) if args.get("cursor") else (None, 0, 0)
+    query = fingerprint(tool, dict(args))
+    position, skip, seen = decode_cursor(args["cursor"], query) if args.get("cursor") else (None, 0, 0)
     if isinstance(position, str) and paging.random_access:
         # An offset list's cursor holds a number: a token here is an edited or foreign cursor.
         raise InvalidInput("The cursor is not valid. Pass back the cursor exactly as a previous result gave it.")
@@ -148,27 +141,25 @@ async def run_list(
     if as_of:  # a list that shows "overdue" says which day it judges against
         header += f" Today is {today}."
 
-    def cursor_for(shown: int, stand_in: str | None = None) -> str | None:
+    def cursor_for(shown: int) -> str | None:
         resume = got.resume_at(shown)
-        return None if resume is None else encode_cursor(resume[0], resume[1], stand_in or query(), seen + shown)
+        return None if resume is None else encode_cursor(resume[0], resume[1], query, seen + shown)
 
-    def footer(shown: int, stand_in: str | None = None) -> str | None:
+    def footer(shown: int) -> str | None:
         if not rows:
             return None
         span = f"Showing {seen + 1}-{seen + shown}" + (f" of {total}" if total is not None else "")
-        cursor = cursor_for(shown, stand_in)
+        cursor = cursor_for(shown)
         if cursor is None:
             return f"{span}; end of list." if seen or (total is not None and total > shown) else None
         return f'{span}. More: same call with cursor="{cursor}".'
 
     # Leave room in the budget for the structured copy of the rows, which clients may also show.
     budget = rt.settings.max_result_tokens
-    # Room for the longest footer: as long with a stand-in of the fingerprint's length, so none is worked out.
-    reserve = estimate_tokens(footer(0, "0" * FINGERPRINT_CHARS) or "") + 8
-    rendered = render_list(header, rows, roles=view.roles, budget=budget, footer=footer, group=group, reserve=reserve)
+    rendered = render_list(header, rows, roles=view.roles, budget=budget, footer=footer, group=group)
     shown = rendered.shown
     structured: dict[str, Any] = {"items": copies[:shown], "total": total}
-    while shown and not within_budget(structured, budget):
+    while shown and structured_size(structured) > budget:
         shown -= 1
         structured["items"] = structured["items"][:shown]
     if shown != rendered.shown:
@@ -197,4 +188,5 @@ async def run_record(
     if full:
         row = {**row, **{k: v for k, v in flatten(record).items() if k not in row}}
     text = render_record(header, row, roles=view.roles, budget=rt.settings.max_result_tokens, note=note)
-    return ToolOutput(text, plain(row) if structured_size(row) <= rt.settings.max_result_tokens else None)
+    copy = plain(row)
+    return ToolOutput(text, copy if structured_size(copy) <= rt.settings.max_result_tokens else None)
