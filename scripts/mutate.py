@@ -334,6 +334,12 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(T + "assets.py", 'group="category",', "", "list_assets repeats the category on every line"),
     Mutant(T + "locations.py", "kept[-1] = part", "kept.append(part)", "location paths repeat the parent's name"),
     Mutant(
+        T + "locations.py",
+        'return None if kind == "Area" else kind',
+        "return kind",
+        'every location line repeats "type Area"',
+    ),
+    Mutant(
         T + "forms.py",
         'lambda t, _: None if t.get("status") == "active" else t.get("status")',
         'lambda t, _: None if t.get("status") != "active" else t.get("status")',

@@ -83,7 +83,16 @@ async def _location(rt: Runtime, scope: Scope, name: str, value: Any) -> str:
 
 LOCATION = Via(_location, ("locations.nodes.list",))
 """A location given by name (a filter's `locationId`)."""
-NODE = View(F("path", name_of("id"), "bare"), F("type"), F("barcode"))
+
+
+def _type(node: dict[str, Any], _ctx: object) -> Any:
+    """A node's type when it says something: every place in an ACC tree is an "Area" (only the root is not),
+    so the usual type is left out of the line rather than repeated on each."""
+    kind = node.get("type")
+    return None if kind == "Area" else kind
+
+
+NODE = View(F("path", name_of("id"), "bare"), F("type", _type), F("barcode"))
 
 TOOLS = tools(
     ListSpec(

@@ -31,6 +31,9 @@ def paths(out: Outcome, ids: Mapping[str, Any]) -> None:
     # The tree writes every parent, so the nesting shows (other lists write the place alone: "Level 1 - North").
     assert shown[:3] == ["Project", "Level 1", "Level 1 > Level 1 - North"], out.text
     assert all(" > " in p for p in shown[3:] if p.startswith("Level 1 -")), out.text
+    # The type is shown only where it is not the usual "Area" (the root).
+    assert [i.get("type") for i in out.items[:2]] == ["Root", None], out.text
+    assert "type Area" not in out.text and out.text.splitlines()[1] == "Project · type Root", out.text
 
 
 LIST_ISSUE_COMMENTS = [
