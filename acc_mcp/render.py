@@ -240,15 +240,16 @@ def _due(d: str, today: date) -> Day | None:
     return Day(shown.day, shown.year, overdue=shown.day < today) if shown else None
 
 
-def when(value: Any) -> str | None:
-    """A timestamp to the minute, in UTC."""
+def when(value: Any, *, naive_utc: bool = False) -> str | None:
+    """A timestamp to the minute, marked UTC when it is; `naive_utc`: a time without an offset is UTC (as
+    the API documents it), so it is marked too — a model told "14:00" alone would guess the zone."""
     if not value or not isinstance(value, str):
         return None
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return value
-    return dt.strftime("%Y-%m-%d %H:%M") + (" UTC" if dt.tzinfo else "")
+    return dt.strftime("%Y-%m-%d %H:%M") + (" UTC" if dt.tzinfo or naive_utc else "")
 
 
 @dataclass

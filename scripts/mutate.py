@@ -196,6 +196,12 @@ MUTANTS: tuple[Mutant, ...] = (
         "get_photo always attaches the thumbnail",
     ),
     Mutant(
+        T + "photos.py",
+        'p.get("createdAt"), naive_utc=True)',
+        'p.get("createdAt"))',
+        "get_photo's time no longer says it is UTC",
+    ),
+    Mutant(
         T + "refs.py",
         "        if len(shown) == 1:\n",
         "        if False:\n",

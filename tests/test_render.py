@@ -16,6 +16,7 @@ from acc_mcp.render import (
     render_list,
     render_record,
     short_day,
+    when,
 )
 
 CURSOR = "x" * 60
@@ -117,3 +118,10 @@ def test_a_descriptive_field_that_only_repeats_the_name_is_left_out_of_the_line(
     assert line(monthly, REQUEST) == "Weekly issues extract · monthly · issues, rfis"  # anything new is written whole
     assert line({"title": "Door left open", "status": "open"}, ISSUE) == "Door left open · open"  # never the status
     assert line({"#": 3, "title": "x"}, {}) == "# 3 · title x"  # roles come from the view, not the key
+
+
+def test_when_marks_utc_only_when_known() -> None:
+    assert when("2026-11-02T14:05:09.100Z") == "2026-11-02 14:05 UTC"
+    assert when("2026-11-02T14:05:09") == "2026-11-02 14:05"  # no offset, nothing documented: no zone claimed
+    assert when("2026-11-02T14:05:09", naive_utc=True) == "2026-11-02 14:05 UTC"
+    assert when("not a time") == "not a time" and when(None) is None

@@ -47,7 +47,8 @@ PHOTO = View(
 PHOTO_DETAIL = View(
     F("title"),
     F("id"),
-    F("taken", lambda p, _: when(p.get("takenAt") or p.get("createdAt"))),
+    # The Photos API writes its times without an offset and documents them as UTC.
+    F("taken", lambda p, _: when(p.get("takenAt") or p.get("createdAt"), naive_utc=True)),
     F("by", name_of("createdBy")),
     F("type"),
     F("description"),

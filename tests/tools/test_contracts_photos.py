@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -127,6 +128,8 @@ SEARCH_PHOTOS = [
 def photo(size: str) -> Any:
     def check(out: Outcome, ids: Mapping[str, Any]) -> None:
         assert f"id: {ids['photos'][0]}" in out.text and out.text.startswith("Photo Crane pick"), out.text
+        # takenAt has no offset and the API documents it as UTC: the time says so.
+        assert re.search(r"^taken: 2026-\d\d-\d\d \d\d:\d\d UTC$", out.text, re.M), out.text
         images = out.images
         if size == "none":
             assert not images and "Image attached" not in out.text
