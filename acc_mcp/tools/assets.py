@@ -1,4 +1,4 @@
-"""Assets (construction/assets): equipment by category and status, and the settings that define them.
+"""Assets (construction/assets): equipment by category, status and location, and the settings that define them.
 
 Asset records carry category, status and custom attribute values as ids (`"3"`, a UUID, `ca6`); list lines
 name them instead, from the project's settings (cached like every other name lookup).
@@ -14,9 +14,9 @@ from ..client import Exploded
 from ..errors import InvalidInput
 from ..render import plain, render_record
 from ..views import F, Record, View, ViewContext, name_of
-from .base import Param, ToolOutput, ToolSpec, Via
+from .base import SPREAD, Param, ToolOutput, ToolSpec, Via
 from .listing import PROJECT, date_range
-from .locations import PATHS
+from .locations import LOCATION, PATHS
 from .lookups import Names, listing
 from .runtime import Runtime, Scope
 from .spec import ListSpec, tools
@@ -83,6 +83,13 @@ async def _updated(_rt: Runtime, _scope: Scope, name: str, value: Any) -> str | 
     end = end if dots else start
     low = start if len(start) != 10 else f"{start}T00:00:00.000Z"
     return f"{low}..{end if len(end) != 10 else f'{end}T23:59:59.999Z'}"
+
+
+async def _location(rt: Runtime, scope: Scope, name: str, value: Any) -> dict[str, Any]:
+    """A location by path or name → its node id, sub-locations included (ACC takes `includeSubLocations`
+    with exactly one `filter[locationId]`, so one node and everything below it)."""
+    node = await LOCATION.convert(rt, scope, name, value)
+    return {"filter[locationId]": node, "includeSubLocations": True}
 
 
 def _custom(a: Record, ctx: ViewContext) -> list[str] | None:
@@ -192,6 +199,14 @@ TOOLS = tools(
                 None,
                 to="filter[statusLabel]",
                 via=Via(_status, ("assets.statuses.list",)),
+            ),
+            Param(
+                "location",
+                str | None,
+                "Location path or name; includes sub-locations.",
+                None,
+                to=SPREAD,
+                via=Via(_location, LOCATION.calls),
             ),
             Param("search", str | None, "Tag, description or attribute text.", None, to="filter[searchText]"),
             Param("updated", str | None, "YYYY-MM-DD..YYYY-MM-DD.", None, to="filter[updatedAt]", via=Via(_updated)),

@@ -62,15 +62,37 @@ async def test_asset_filters(sandbox_http: httpx2.AsyncClient, world: World) -> 
 
 
 async def test_locations_and_sub_locations(sandbox_http: httpx2.AsyncClient, world: World) -> None:
+    """`filter[locationId]` keeps the assets on those nodes; with `includeSubLocations=true` (one id only) the
+    nodes below too. Expected sets come from the unfiltered list and the tree, not from the filter."""
     nodes = (
         await get(sandbox_http, f"/construction/locations/v2/projects/{world.projects[0]['id']}/trees/default/nodes")
     )["results"]
-    level = next(n for n in nodes if n["name"] == "Level 2")
-    direct = await assets(sandbox_http, world, **{"filter[locationId]": level["id"]})
-    below = await assets(sandbox_http, world, **{"filter[locationId]": level["id"], "includeSubLocations": "true"})
-    assert len(below) > len(direct)
-    wings = {n["id"] for n in nodes if n["parentId"] == level["id"]} | {level["id"]}
-    assert {a["locationId"] for a in below} <= wings
+    everything = await assets(sandbox_http, world)
+
+    def on(where: set[str]) -> list[str]:
+        return [a["id"] for a in everything if a["locationId"] in where]
+
+    def under(node: str) -> set[str]:
+        found = {node}
+        while grown := {n["id"] for n in nodes if n["parentId"] in found} - found:
+            found |= grown
+        return found
+
+    node = {n["name"]: n["id"] for n in nodes}
+    for level in ("Level 1", "Level 3"):  # Level 1 holds assets of its own, Level 3 only in its wings
+        direct = await assets(sandbox_http, world, **{"filter[locationId]": node[level]})
+        assert [a["id"] for a in direct] == on({node[level]})
+        below = await assets(sandbox_http, world, **{"filter[locationId]": node[level], "includeSubLocations": "true"})
+        assert [a["id"] for a in below] == on(under(node[level]))
+        assert len(direct) < len(below) < len(everything)
+        off = {"filter[locationId]": node[level], "includeSubLocations": "false"}
+        assert await assets(sandbox_http, world, **off) == direct
+    wings = [node["Level 1 - North"], node["Level 2 - North"]]
+    several = await assets(sandbox_http, world, **{"filter[locationId]": wings})
+    assert [a["id"] for a in several] == on(set(wings)) and several
+    url = base(world).replace("/v1/", "/v2/") + "/assets"
+    both = {"filter[locationId]": wings, "includeSubLocations": "true"}
+    assert (await sandbox_http.get(url, params=both)).status_code == 400  # sub-locations take one location
 
 
 async def test_custom_attribute_filters(sandbox_http: httpx2.AsyncClient, world: World) -> None:

@@ -13,6 +13,7 @@ from mcp import Client
 from starlette.applications import Starlette
 
 from acc_mcp.endpoints import endpoint
+from acc_mcp.sandbox.locations_data import project_locations
 from tests.tools.recorder import recording_server
 from tests.tools.test_spec import route_of
 
@@ -77,6 +78,26 @@ ROWS: list[tuple[str, dict[str, Any], str, Query]] = [
         "assets.assets.list",
         [ASSETS[0], ("filter[updatedAt]", "2026-10-01T00:00:00.000Z.."), ("limit", "3")],
     ),
+    # A location is one node and everything below it: `filter[locationId]` with `includeSubLocations=true`.
+    # Every other list_assets row above is compared whole, so none of them sends includeSubLocations.
+    (
+        "list_assets",
+        {"location": "Level 3"},
+        "assets.assets.list",
+        [ASSETS[0], ("filter[locationId]", "<Level 3>"), ("includeSubLocations", "true"), ASSETS[1]],
+    ),
+    (
+        "list_assets",
+        {"location": "Level 3 > Level 3 - North", "category": "vav", "limit": 5},
+        "assets.assets.list",
+        [
+            ASSETS[0],
+            ("filter[categoryId]", "4"),
+            ("filter[locationId]", "<Level 3 - North>"),
+            ("includeSubLocations", "true"),
+            ("limit", "5"),
+        ],
+    ),
     ("get_asset_settings", {}, "assets.categories.list", []),
     ("get_asset_settings", {}, "assets.status_step_sets.list", [("limit", "200")]),
     ("get_asset_settings", {}, "assets.custom_attributes.list", [("limit", "200")]),
@@ -89,7 +110,8 @@ def _ids(app: Starlette) -> dict[str, str]:
     project = next(p for p in world.projects if "Hospital" in p["name"])
     templates, _forms = app.state.families["forms"].project(project)
     safety = next(t["id"] for t in templates if t["name"] == "Weekly Site Safety Inspection")
-    return {"projectId": project["id"], "<template>": safety, "categoryId": "4"}
+    nodes = {f"<{n['name']}>": str(n["id"]) for n in project_locations(world, project)}
+    return {"projectId": project["id"], "<template>": safety, "categoryId": "4", **nodes}
 
 
 @pytest.mark.parametrize(("tool", "args", "key", "query"), ROWS)

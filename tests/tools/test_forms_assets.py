@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 
 from acc_mcp.demo import demo_server
 from acc_mcp.sandbox.app import Fault
+from acc_mcp.sandbox.locations_data import project_locations
 
 pytestmark = pytest.mark.anyio
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
@@ -83,6 +84,28 @@ async def test_a_search_shows_each_assets_attributes_by_name(client: Client) -> 
     assert "Manufacturer Trane" in body and "Voltage 277/480V" in body and "Serial Number " in body
 
 
+async def test_a_location_is_that_node_and_everything_below_it(client: Client, sandbox_app: Starlette) -> None:
+    """Asked what equipment is on Level 3: every asset on Level 3 or a location under it, and only those."""
+    world = sandbox_app.state.world
+    project = next(p for p in world.projects if "Hospital" in p["name"])
+    nodes = project_locations(world, project)
+    below = {n["id"] for n in nodes if n["name"] == "Level 3"}
+    while grown := {n["id"] for n in nodes if n["parentId"] in below} - below:
+        below |= grown
+    live = [a for a in sandbox_app.state.families["assets"].project(project).assets if a["deletedAt"] is None]
+    wanted = {a["clientAssetId"] for a in live if a["locationId"] in below}
+    assert wanted and len(wanted) < len(live)
+    body, data = await call(client, "list_assets", location="Level 3", limit=200)
+    items = data["items"]
+    assert isinstance(items, list) and {i["tag"] for i in items} == wanted and len(items) == len(wanted)
+    assert all(i["at"] == "Level 3" or i["at"].startswith("Level 3 - ") for i in items)
+    assert body.startswith(f"{len(wanted)} assets in all.")
+    _, data = await call(client, "list_assets", location="level 3 north", limit=200)  # "Level 3 - North"
+    north = {n["id"] for n in nodes if n["name"] == "Level 3 - North"}
+    items, wing = data["items"], {a["clientAssetId"] for a in live if a["locationId"] in north}
+    assert isinstance(items, list) and {i["tag"] for i in items} == wing and wing < wanted
+
+
 async def test_settings_and_a_categorys_attributes(client: Client) -> None:
     body, _ = await call(client, "get_asset_settings")
     assert "Mechanical: Air Handling Units, VAV Boxes, Exhaust Fans, Pumps" in body
@@ -102,6 +125,8 @@ async def test_bad_input_says_which_tool_lists_valid_values(client: Client) -> N
     text = await error(client, "list_assets", status="broken")
     assert "'broken' is no asset status" in text and "Commissioned" in text
     assert "YYYY-MM-DD" in await error(client, "list_forms", date="last week")
+    text = await error(client, "list_assets", location="Level 99")
+    assert "No location matches 'Level 99'" in text and "list_locations" in text
 
 
 async def test_names_degrade_to_ids_when_a_settings_list_is_forbidden(sandbox_app: Starlette) -> None:
