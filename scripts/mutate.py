@@ -338,6 +338,12 @@ MUTANTS: tuple[Mutant, ...] = (
     # --- compact lists (issue 13) ---------------------------------------------------------------------------
     Mutant(T + "admin.py", 'group="company",', "", "list_account_users repeats the company on every line"),
     Mutant(T + "assets.py", 'group="category",', "", "list_assets repeats the category on every line"),
+    Mutant(
+        T + "assets.py",
+        'return {"filter[locationId]": node, "includeSubLocations": True}',
+        'return {"filter[locationId]": node}',
+        "list_assets drops includeSubLocations (a level misses its wings)",
+    ),
     Mutant(T + "locations.py", "kept[-1] = part", "kept.append(part)", "location paths repeat the parent's name"),
     Mutant(
         T + "locations.py",
