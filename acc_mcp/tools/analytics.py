@@ -138,7 +138,27 @@ async def load_data(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
         )
     finally:
         shutil.rmtree(files, ignore_errors=True)
-    return ToolOutput(_summary(extract) + " Next: describe_data.", {"job": extract.job})
+    missing = await _left_out(rt, extract.projects)
+    return ToolOutput(_summary(extract) + missing + " Next: describe_data.", {"job": extract.job})
+
+
+async def _left_out(rt: Runtime, projects: list[str]) -> str:
+    """The account's active projects the extract does not cover: a total over it is not the account's, and
+    "2 projects" alone does not say so (a play-the-model session summed a partial extract as the account)."""
+    from .fanout import CLOSED
+
+    if not projects:
+        return ""
+    have = {p.removeprefix("b.") for p in projects}
+    active = [p for p in await rt.projects() if str(p.get("status") or "active").lower() not in CLOSED]
+    missing = [str(p.get("name") or p["id"]) for p in active if str(p["id"]).removeprefix("b.") not in have]
+    if not missing:
+        return ""
+    named = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    return (
+        f" Not in it: {len(missing)} of the account's {len(active)} active projects ({named}), so its totals "
+        "are not the account's; load_data(new=true) extracts every project."
+    )
 
 
 def _loaded(rt: Runtime, account: str) -> tuple[Path, Any]:
@@ -231,7 +251,14 @@ TOOLS = [
             Param("new", bool, "Run a new one-time extract first and wait (a write).", False),
         ],
         run=load_data,
-        calls=["dc.jobs.list", "dc.requests.create", "dc.request_jobs.list", "dc.job_data.list", "dc.job_data.get"],
+        calls=[
+            "dc.jobs.list",
+            "dc.requests.create",
+            "dc.request_jobs.list",
+            "dc.job_data.list",
+            "dc.job_data.get",
+            "admin.projects.list",
+        ],
         not_found="Check ACC_ACCOUNT_ID.",
     ),
     ToolSpec(

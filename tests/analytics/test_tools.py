@@ -4,6 +4,7 @@ which the extract is built from."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -169,7 +170,16 @@ async def test_the_database_persists_and_read_only_never_starts_an_extract(
         refused = await client.call_tool("load_data", {"new": True})
         assert refused.is_error and "read-only" in _text(refused)
         assert "call load_data first" in _text(await client.call_tool("describe_data", {}))
-        assert not (await client.call_tool("load_data", {})).is_error  # the newest existing job: a read
+        loaded = await client.call_tool("load_data", {})  # the newest existing job: a read
+        assert not loaded.is_error, _text(loaded)
+        # That job covers some projects only: the text names the rest, so its totals are not taken as the account's.
+        world = sandbox_app.state.world
+        active = [p for p in world.projects if p.get("status") not in ("archived", "inactive", "suspended")]
+        left = re.search(r"Not in it: (\d+) of the account's (\d+) active projects \((.+?)\), so", _text(loaded))
+        assert left is not None, _text(loaded)
+        named = left[3].split(", ")
+        assert int(left[1]) == len(named) and int(left[2]) == len(active) and 0 < len(named) < len(active)
+        assert set(named) <= {p["name"] for p in active} and f"{len(active) - len(named)} projects" in _text(loaded)
     async with Client(demo_server(settings, app=sandbox_app)) as client:  # a restart reuses it
         described = _text(await client.call_tool("describe_data", {}))
         assert described.startswith("Loaded extract: job ") and "loaded moments ago" in described
@@ -192,5 +202,5 @@ async def test_a_new_extract_is_started_and_waited_for_with_progress(sandbox_app
     async with Client(server) as client:
         out = await client.call_tool("load_data", {"new": True}, progress_callback=progress)
         assert not out.is_error, _text(out)
-        assert "5 projects" in _text(out)
+        assert "5 projects" in _text(out) and "Not in it" not in _text(out)  # a new extract covers every project
     assert seen and seen[0].startswith("Extract ")
