@@ -339,6 +339,12 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(T + "admin.py", 'group="company",', "", "list_account_users repeats the company on every line"),
     Mutant(T + "assets.py", 'group="category",', "", "list_assets repeats the category on every line"),
     Mutant(
+        T + "spec.py",
+        "return await count([Source(named, call, found)])",
+        "return await count([Source(None, call, found)])",
+        "counts of one project no longer say which project",
+    ),
+    Mutant(
         T + "assets.py",
         'return {"filter[locationId]": node, "includeSubLocations": True}',
         'return {"filter[locationId]": node}',

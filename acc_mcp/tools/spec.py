@@ -194,7 +194,9 @@ class ListSpec:
                 )
             call, found = await request(single(args.get("project")) if self.fan_out else args.get("project"))
             if by:
-                return await count([Source(None, call, found)])
+                # Counts of one project say which (the header of a count over several names how many).
+                named = (await projects(rt, args["project"]))[0][1] if args.get("project") is not None else None
+                return await count([Source(named, call, found)])
             return await run_list(
                 rt,
                 args,

@@ -199,4 +199,5 @@ async def test_get_photo(sandbox_app: Starlette, c: Case) -> None:
 
 
 def assert_counted(text: str) -> None:
-    assert "photos as of 2026-11-02, by taken_by:" in text.splitlines()[0], text
+    # Counts of one project name it (a model counting project by project tells the answers apart).
+    assert "photos in St. Mary's Hospital Expansion as of 2026-11-02, by taken_by:" in text.splitlines()[0], text

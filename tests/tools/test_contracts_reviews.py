@@ -196,4 +196,4 @@ async def test_get_review_progress(sandbox_app: Starlette, c: Case) -> None:
 
 
 def assert_counted(text: str) -> None:
-    assert "reviews as of 2026-11-02, by next:" in text.splitlines()[0], text
+    assert "reviews in St. Mary's Hospital Expansion as of 2026-11-02, by next:" in text.splitlines()[0], text

@@ -58,7 +58,9 @@ SEARCH_RFIS = [
         {"project": "hospital", "overdue": True, "group_by": "assignee"},
         [],
         LOOKUPS,
-        check=lambda out, _ids: assert_counted(out.text, "RFIs as of 2026-11-02, by assignee:"),
+        check=lambda out, _ids: assert_counted(
+            out.text, "RFIs in St. Mary's Hospital Expansion as of 2026-11-02, by assignee:"
+        ),
         exact=False,
     ),
     case("default-newest-first", "search_rfis", {"project": "hospital"}, [search()], LOOKUPS),
