@@ -78,19 +78,25 @@ MISSES = """\
   tokens an item, but ≥ 20× would need a line shorter than what the list is for. The "20× allows" column in
   the details is the raw JSON per item / 20: a comment may take 8.6 tokens (its own text averages more), a
   location 5.2 (its name and barcode take ~9), a package 9.6 (its name alone takes ~9), an approval 5.4
-  ("#23 OPEN · Approved" is 7). `list_review_files` carries each file's version URN (~25 tokens), which
-  `list_file_approvals` needs; `search_photos` carries the description a play-the-model session asked for in
-  issue 9 (~17 tokens; without it the list is 20.1×). The sandbox's records match the reference's examples
-  field for field, so the raw side is not understated. Left as MISS: shortening further would drop the
-  content; the way on is to let `list_file_approvals` take a file by name within a review (then the URN can
-  leave the line).
-- **Per-call overhead** (1.25-1.40× -> 1.13-1.20× over this session's runs, the target 1.15× in the middle of
-  that range): valgrind puts the server's instructions a call at 9.83 M before and 6.99 M after, against
-  the floor's 4.90 M. With the tool's logic replaced by a precomputed answer (same request, same parse) the
-  ratio is already 1.09-1.12×: parsing the 13.7 KB page (~4%, the floor never parses it), the structured copy
-  (~3%: the SDK serializes and validates it, the client parses it) and the text (~1%). The remaining ~5% is
-  the view's per-row work and the line rendering for 22 rows. Below ~1.10× would mean dropping the structured
-  copy or the parse, which are the product; left as a near miss.
+  ("#23 OPEN · Approved" is 7). `list_review_files` carries each file's version URN (~25 tokens): besides
+  `list_file_approvals`, `export_pdfs` and `get_linked_models` take those URNs, and a client that shows the
+  model only the text would lose them, so the URN stays on the line (taking the file by name in
+  `list_file_approvals` alone would not let it go). `search_photos` carries the description a
+  play-the-model session asked for in issue 9 (~17 tokens; without it the list is 20.1×). The sandbox's
+  records match the reference's examples field for field, so the raw side is not understated. Left as MISS:
+  shortening further would drop the content. What was noise is gone: `list_locations` no longer writes
+  "type Area" on every line (every place in a location tree is an Area; the root still says it is the root).
+- **Per-call overhead** (1.40× two sessions ago; 1.13-1.20× since, the target 1.15× inside that range). Where
+  the gap goes, by ablation (each variant of our server against the same floor, interleaved, 400-600 calls,
+  one run; the parts add up to the whole within the noise of ±0.02):
+  our server with a no-op tool vs a one-tool no-op `MCPServer`: +0.02 (argument checks, the call's deadline);
+  the same GET through our client (deadline, answer-shape check, JSON parse of the 13.7 KB page) instead of
+  the floor's bare `get`: +0.02-0.045; the view's rows and the 22 rendered lines: +0.04; the rest of the list
+  logic (project scope, cursor fingerprint, size check): ~+0.035; the result's size (1.2 KB of text and a
+  2.1 KB structured copy, which the SDK validates and serializes and the client parses): ~+0.04. Each part is
+  now a sum of steps of 2-20 µs (in process; about twice that over stdio); none left is large enough to cut
+  the whole below ~1.12× without dropping the structured copy or the parse, which are the product. Left as a
+  near miss.
 - **Large read vs the latency floor** (ceil(100 / 4) × 50 ms = 1.25 s): passes, but the bare httpx2 loop, doing
   nothing but fetch and parse, lands at the same multiple of that floor as `collect` in the same run (the
   "bare loop" note): the rest is the sandbox child's CPU serving 24 MB of JSON on the same 2 cores.
