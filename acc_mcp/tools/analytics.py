@@ -20,6 +20,7 @@ import anyio
 from ..deadline import current, remaining
 from ..errors import InvalidInput, UpstreamError
 from .base import Param, ToolOutput, ToolSpec
+from .fanout import projects as active_projects
 from .runtime import Runtime, Scope
 
 GROUPS = ["admin", "issues", "rfis"]
@@ -145,13 +146,11 @@ async def load_data(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
 async def _left_out(rt: Runtime, projects: list[str]) -> str:
     """The account's active projects the extract does not cover: a total over it is not the account's, and
     "2 projects" alone does not say so (a play-the-model session summed a partial extract as the account)."""
-    from .fanout import CLOSED
-
     if not projects:
         return ""
     have = {p.removeprefix("b.") for p in projects}
-    active = [p for p in await rt.projects() if str(p.get("status") or "active").lower() not in CLOSED]
-    missing = [str(p.get("name") or p["id"]) for p in active if str(p["id"]).removeprefix("b.") not in have]
+    active = await active_projects(rt, None)  # what an account-wide question covers
+    missing = [name for pid, name in active if pid.removeprefix("b.") not in have]
     if not missing:
         return ""
     named = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")

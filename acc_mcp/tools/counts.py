@@ -110,13 +110,11 @@ async def run_counts(
     if errors and len(errors) >= len(sources) + len(failed):
         raise AccError(f"No project could be read: {'; '.join(errors[:3])}")
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    where = (
-        f" in {len(sources)} projects"
-        if len(sources) > 1
-        else f" in {sources[0].project}"
-        if sources[0].project
-        else ""
-    )
+    where = ""
+    if len(sources) > 1:
+        where = f" in {len(sources)} projects"
+    elif sources[0].project:  # one source: a single project, named when the call named it
+        where = f" in {sources[0].project}"
     lines = [f"{plural(total, noun)}{where} as of {today}, by {key}:"]
     lines += [f"{value}: {n}" for value, n in ranked[:SHOWN]]
     if len(ranked) > SHOWN:
