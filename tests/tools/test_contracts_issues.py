@@ -1,8 +1,7 @@
-"""Contracts of the Issues tools: list_issues (every filter, sort, paging) and get_issue (number, id, full)."""
+"""Contracts of list_issues: every filter, sort, grouping and paging (get_issue: test_contracts_get_issue.py)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,7 +10,6 @@ from starlette.applications import Starlette
 
 from tests.recording import Outcome, upstream
 from tests.tools.contract import (
-    ISSUE,
     ISSUE_TYPES,
     ISSUES,
     ISSUES_BASE,
@@ -29,13 +27,6 @@ PAGE = {"limit": 25, "offset": 0}
 DEFAULT = {"sortBy": "-updatedAt", **PAGE}
 LOOKUPS = {PROJECTS, ISSUE_TYPES, *NAMES}
 """A project by name, plus the names every list line shows: people, companies, issue types."""
-DETAIL = {
-    "GET /construction/issues/v1/projects/{projectId}/issues/{issueId}/comments",
-    "GET /construction/issues/v1/projects/{projectId}/issue-attribute-definitions",
-    "GET /construction/issues/v1/projects/{projectId}/issue-root-cause-categories",
-}
-"""What get_issue adds to a list line's lookups: its latest comments, custom field options, root causes."""
-ATTACHMENTS = "GET /construction/issues/v1/projects/{projectId}/attachments/{issueId}/items"
 OPEN = {"draft", "open", "pending", "in_progress", "in_review", "not_approved", "in_dispute"}
 
 
@@ -340,102 +331,6 @@ def assert_counts(data: Mapping[str, Any]) -> None:
     assert data["by"] and sum(data["counts"].values()) == data["total"] > 100, data
 
 
-def detail(number: int, *, full: bool) -> Any:
-    def check(out: Outcome, ids: Mapping[str, Any]) -> None:
-        assert out.text.startswith(f"Issue #{number}\n"), out.text
-        assert out.data["#"] == number and "id" in out.data and "description" in out.data
-        raw = {"displayId", "issueTypeId", "containerId", "assignedTo"}
-        assert (raw <= set(out.data)) is full and (raw & set(out.data) == set()) is not full, sorted(out.data)
-
-    return check
-
-
-def custom_values_named(out: Outcome, ids: Mapping[str, Any]) -> None:
-    custom = next(ln for ln in out.text.splitlines() if ln.startswith("custom: "))
-    assert "Responsible Trade" in custom and not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", custom), custom
-
-
-def comments_shown(out: Outcome, ids: Mapping[str, Any]) -> None:
-    """The issue has comments; the record shows them (author, date, text), not just how many there are."""
-    assert "Latest comments (2 in all" in out.text, out.text
-    assert "- Oct 18 Chloe Dubois: Crew will address on the next shift." in out.text, out.text
-
-
-GET_ISSUE = [
-    case(
-        "by-number",
-        "get_issue",
-        {"project": "hospital", "issue": "42"},
-        [upstream("GET", LIST, {"filter[displayId]": 42, "limit": 1, "offset": 0})],
-        LOOKUPS | DETAIL,
-        check=detail(42, full=False),
-    ),
-    case(
-        "by-hash-number",
-        "get_issue",
-        {"project": "hospital", "issue": "#7"},
-        [upstream("GET", LIST, {"filter[displayId]": 7, "limit": 1, "offset": 0})],
-        LOOKUPS | DETAIL | {ATTACHMENTS},
-        check=detail(7, full=False),
-    ),
-    case(
-        "by-id",
-        "get_issue",
-        {"project": "{hospital}", "issue": "{issue[42]}"},
-        [upstream("GET", LIST + "/{issue[42]}")],
-        {ISSUE, ISSUE_TYPES, *NAMES, *DETAIL},
-        check=detail(42, full=False),
-    ),
-    case(
-        "full-adds-every-field",
-        "get_issue",
-        {"project": "hospital", "issue": "42", "full": True},
-        [upstream("GET", LIST, {"filter[displayId]": 42, "limit": 1, "offset": 0})],
-        LOOKUPS | DETAIL,
-        check=detail(42, full=True),
-    ),
-    case(
-        "unknown-number",
-        "get_issue",
-        {"project": "hospital", "issue": "9999"},
-        [upstream("GET", LIST, {"filter[displayId]": 9999, "limit": 1, "offset": 0})],
-        {PROJECTS, ISSUES},
-        error="no issue #9999",
-    ),
-    case(
-        "custom-list-attribute-by-its-option-name",
-        "get_issue",
-        {"project": "hospital", "issue": "42"},
-        [],
-        set(),
-        check=custom_values_named,
-        exact=False,
-    ),
-    case(
-        "includes-its-comments",
-        "get_issue",
-        {"project": "hospital", "issue": "42"},
-        [],
-        set(),
-        check=comments_shown,
-        exact=False,
-    ),
-    case(
-        "number-as-an-integer",
-        "get_issue",
-        {"project": "hospital", "issue": 42},
-        [upstream("GET", LIST, {"filter[displayId]": 42, "limit": 1, "offset": 0})],
-        LOOKUPS | DETAIL,
-        check=detail(42, full=False),
-    ),
-]
-
-
 @pytest.mark.parametrize("c", LIST_ISSUES)
 async def test_list_issues(sandbox_app: Starlette, c: Case) -> None:
-    await run_case(sandbox_app, c)
-
-
-@pytest.mark.parametrize("c", GET_ISSUE)
-async def test_get_issue(sandbox_app: Starlette, c: Case) -> None:
     await run_case(sandbox_app, c)
