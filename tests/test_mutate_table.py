@@ -1,5 +1,6 @@
-"""The planted-bug table of scripts/mutate.py still applies to the code, so a refactor that moves a mutant's text
-fails here (in seconds) instead of when someone next runs the mutation check (in minutes)."""
+"""The planted-bug table (scripts/mutants.py, run by scripts/mutate.py) still applies to the code, so a refactor
+that moves a mutant's text fails here (in seconds) instead of when someone next runs the mutation check (in
+minutes)."""
 
 from __future__ import annotations
 
