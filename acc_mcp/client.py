@@ -29,7 +29,7 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import httpx2
 
@@ -121,8 +121,9 @@ def _with_query(url: str, query: dict[str, Any]) -> tuple[str, dict[str, Any] | 
     A URL that has a query or fragment of its own keeps httpx2's merge."""
     if not query or "?" in url or "#" in url:
         return url, query
-    params = httpx2.QueryParams(query)
-    return (f"{url}?{params}" if params else url), None  # keys with no values still give a "?", as httpx2's do
+    # What `str(httpx2.QueryParams(query))` writes, without building one; keys with no values still give a "?",
+    # as httpx2's do.
+    return f"{url}?{urlencode(query, doseq=True)}", None
 
 
 def clean_id(value: str, what: str = "id") -> str:

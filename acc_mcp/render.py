@@ -266,6 +266,7 @@ def render_list(
     budget: int,
     footer: Callable[[int], str | None],
     group: str | None = None,
+    reserve: str | None = None,
 ) -> Rendered:
     """Header, then as many lines as fit in `budget` tokens, then `footer(shown)` (always kept in budget).
 
@@ -275,8 +276,9 @@ def render_list(
     """
     rows = list(rows)
     used = estimate_tokens(header) + 1
-    # Reserve room for the longest footer we might need (the cursor line).
-    reserve = estimate_tokens(footer(0) or "") + 8
+    # Reserve room for the longest footer we might need (the cursor line); `reserve`: that footer, if the
+    # caller can write it more cheaply than `footer(0)`.
+    room = estimate_tokens((footer(0) if reserve is None else reserve) or "") + 8
     groups: dict[str, list[str]] = {}
     headings: dict[Any, str] = {}
     shown = 0
@@ -289,7 +291,7 @@ def render_list(
             heading = headings.get(key) or headings.setdefault(key, f"{_line({group: value}, roles, None, echo)}:")
         text = _line(row, roles, group if heading else None, echo)
         cost = -(-len(text) // 3) + 1 + (estimate_tokens(heading) + 1 if heading not in groups else 0)
-        if used + cost + reserve > budget:
+        if used + cost + room > budget:
             break
         texts = groups.get(heading)
         if texts is None:

@@ -92,6 +92,10 @@ async def _date_range(_rt: Runtime, _scope: Scope, name: str, value: Any) -> str
 DATE_RANGE = Via(_date_range)
 
 
+SIZING = "0" * 8
+"""Stands in for the query's fingerprint (always 8 characters) where a cursor is only measured."""
+
+
 def check_limit(args: Mapping[str, Any], maximum: int = 200) -> int:
     limit = 25 if args.get("limit") is None else int(args["limit"])  # limit=0 is an error, not 25
     if not 1 <= limit <= maximum:
@@ -123,8 +127,17 @@ async def run_list(
     from ..paging import collect, decode_cursor, encode_cursor, fingerprint  # paging.py: read at the first call
 
     limit = check_limit(args, maximum)
-    query = fingerprint(tool, dict(args))
-    position, skip, seen = decode_cursor(args["cursor"], query) if args.get("cursor") else (None, 0, 0)
+    shaping = dict(args)
+    hashed: list[str] = []
+
+    def query() -> str:
+        """The cursor's fingerprint of this query: hashed only once a cursor is read or written (most lists
+        end in one page)."""
+        if not hashed:
+            hashed.append(fingerprint(tool, shaping))
+        return hashed[0]
+
+    position, skip, seen = decode_cursor(args["cursor"], query()) if args.get("cursor") else (None, 0, 0)
     if isinstance(position, str) and paging.random_access:
         # An offset list's cursor holds a number: a token here is an edited or foreign cursor.
         raise InvalidInput("The cursor is not valid. Pass back the cursor exactly as a previous result gave it.")
@@ -141,22 +154,26 @@ async def run_list(
     if as_of:  # a list that shows "overdue" says which day it judges against
         header += f" Today is {today}."
 
-    def cursor_for(shown: int) -> str | None:
+    def cursor_for(shown: int, sizing: bool = False) -> str | None:
         resume = got.resume_at(shown)
-        return None if resume is None else encode_cursor(resume[0], resume[1], query, seen + shown)
+        if resume is None:
+            return None
+        return encode_cursor(resume[0], resume[1], SIZING if sizing else query(), seen + shown)
 
-    def footer(shown: int) -> str | None:
+    def footer(shown: int, sizing: bool = False) -> str | None:
         if not rows:
             return None
         span = f"Showing {seen + 1}-{seen + shown}" + (f" of {total}" if total is not None else "")
-        cursor = cursor_for(shown)
+        cursor = cursor_for(shown, sizing)
         if cursor is None:
             return f"{span}; end of list." if seen or (total is not None and total > shown) else None
         return f'{span}. More: same call with cursor="{cursor}".'
 
     # Leave room in the budget for the structured copy of the rows, which clients may also show.
     budget = rt.settings.max_result_tokens
-    rendered = render_list(header, rows, roles=view.roles, budget=budget, footer=footer, group=group)
+    rendered = render_list(
+        header, rows, roles=view.roles, budget=budget, footer=footer, group=group, reserve=footer(0, sizing=True)
+    )
     shown = rendered.shown
     structured: dict[str, Any] = {"items": copies[:shown], "total": total}
     while shown and structured_size(structured) > budget:
