@@ -18,7 +18,7 @@ from .base import SPREAD, Param, ToolOutput, ToolSpec, Via
 from .listing import PROJECT, date_range
 from .locations import LOCATION, PATHS
 from .lookups import Names, listing
-from .runtime import Runtime, Scope
+from .runtime import Runtime, Scope, fold
 from .spec import ListSpec, tools
 
 NOT_FOUND = "Call list_projects for the project id, or get_asset_settings for categories and statuses."
@@ -49,11 +49,9 @@ NAMES = Names(("assets.categories.list", "assets.statuses.list", "assets.custom_
 
 def _one(cats: list[Record], name: str, value: Any) -> Record:
     """The category named `value` (exactly, else the only one whose name contains it)."""
-    low = str(value).strip().lower()
+    low = fold(str(value).strip())
     cats = [c for c in cats if not c.get("isRoot")]
-    hits = [c for c in cats if str(c.get("name")).lower() == low] or [
-        c for c in cats if low in str(c.get("name")).lower()
-    ]
+    hits = [c for c in cats if fold(c.get("name")) == low] or [c for c in cats if low in fold(c.get("name"))]
     if len(hits) != 1:
         what = "matches several asset categories" if hits else "is no asset category"
         raise InvalidInput(f"{name}: {value!r} {what}. {SETTINGS}")

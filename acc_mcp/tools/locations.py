@@ -9,7 +9,7 @@ from ..errors import InvalidInput
 from ..views import F, View, name_of
 from .base import Via
 from .lookups import Names, listing
-from .runtime import Runtime, Scope
+from .runtime import Runtime, Scope, fold
 from .spec import ListSpec, tools
 
 TREE = {"treeId": "default"}
@@ -56,18 +56,18 @@ NESTED = Names(("locations.nodes.list",), _full_paths)
 
 
 def _squash(text: str) -> str:
-    return "".join(c for c in text.lower() if c.isalnum())
+    return "".join(c for c in fold(text) if c.isalnum())
 
 
 async def _location(rt: Runtime, scope: Scope, name: str, value: Any) -> str:
     """A location by path, name or id ("Level 3", "Tower > Level 3") → its node id."""
     paths = await _paths(rt, scope)
-    low = _joined([p.strip() for p in str(value).split(">")]).lower()
+    low = fold(_joined([p.strip() for p in str(value).split(">")]))
     bare = _squash(low)
-    tests = (
-        lambda i, p: low in (i.lower(), p.lower()),
-        lambda i, p: p.lower().rsplit(" > ", 1)[-1] == low,
-        lambda i, p: low in p.lower(),
+    tests: tuple[Callable[[str, str], bool], ...] = (
+        lambda i, p: low in (i.lower(), fold(p)),
+        lambda i, p: fold(p).rsplit(" > ", 1)[-1] == low,
+        lambda i, p: low in fold(p),
         # "Level 3 North" for "Level 3 - North": the same words and numbers, other punctuation.
         lambda i, p: bare in (_squash(p), _squash(p.rsplit(" > ", 1)[-1])),
     )

@@ -18,7 +18,7 @@ from typing import Any
 from ..client import clean_id
 from ..errors import ApiError, AuthError, InvalidInput, RateLimited
 from .base import Via
-from .runtime import Runtime, Scope
+from .runtime import Runtime, Scope, fold
 
 log = logging.getLogger("acc_mcp.tools")
 Records = list[dict[str, Any]]
@@ -171,11 +171,11 @@ async def person_id(rt: Runtime, scope: Scope, value: str, *, key: str = "autode
     """A person given by name, email or id → the id field `key` a filter expects."""
     value = value.strip()
     people = await members(rt, scope)
-    low = value.lower()
+    low = fold(value)  # "Tomas Alvarez" finds "Tomás Alvarez"
     for m in people:
-        if low in (str(m.get("id", "")).lower(), str(m.get("autodeskId", "")).lower(), str(m.get("email", "")).lower()):
+        if low in (fold(m.get("id")), fold(m.get("autodeskId")), fold(m.get("email"))):
             return str(m.get(key) or value)
-    matches = [m for m in people if low in str(m.get("name", "")).lower()]
+    matches = [m for m in people if low in fold(m.get("name"))]
     if len(matches) == 1:
         return str(matches[0].get(key))
     if len(matches) > 1:
@@ -203,11 +203,11 @@ PERSON_LIST = Via(_people_list, ("admin.project_users.list",))
 async def _issue_type(rt: Runtime, scope: Scope, _name: str, value: Any) -> dict[str, str]:
     """'Safety', 'Quality / Defect' or an id → the type or the subtype filter."""
     types = await _issue_types(rt, scope)
-    low = str(value).strip().lower()
+    low = fold(str(value).strip())
     for key, title in types.items():
-        if low in (key.lower(), title.lower()):
+        if low in (key.lower(), fold(title)):
             return {"filter[issueSubtypeId]": key} if " / " in title else {"filter[issueTypeId]": key}
-    matches = [(k, t) for k, t in types.items() if low in t.lower()]
+    matches = [(k, t) for k, t in types.items() if low in fold(t)]
     tops = [m for m in matches if " / " not in m[1]]
     if len(tops) == 1:
         return {"filter[issueTypeId]": tops[0][0]}
@@ -228,10 +228,10 @@ async def assignee_id(rt: Runtime, scope: Scope, value: str) -> str:
     try:
         return await person_id(rt, scope, value)
     except InvalidInput as exc:
-        low = value.strip().lower()
+        low = fold(value.strip())
         known = {i: n.removesuffix(" (role)") for i, n in (await _people(rt, scope)).items()}
-        exact = list(dict.fromkeys(i for i, n in known.items() if n.lower() == low))
-        found = exact or list(dict.fromkeys(i for i, n in known.items() if low in n.lower()))
+        exact = list(dict.fromkeys(i for i, n in known.items() if fold(n) == low))
+        found = exact or list(dict.fromkeys(i for i, n in known.items() if low in fold(n)))
         if len({known[i] for i in found}) == 1:
             return found[0]
         raise exc

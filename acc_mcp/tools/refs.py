@@ -17,7 +17,7 @@ from ..endpoints import endpoint
 from ..errors import InvalidInput, NotFound
 from ..render import Row, ShortId
 from .base import Via
-from .runtime import UUID, Runtime, Scope
+from .runtime import UUID, Runtime, Scope, fold
 
 _PREFIX = re.compile(r"^[A-Za-z0-9._:-]{4,}$")
 """What may be (the start of) an id: four characters or more, no spaces."""
@@ -105,13 +105,13 @@ async def resolve(rt: Runtime, scope: Scope, ref: Ref, value: Any) -> Resolved:
 
 
 async def _find(rt: Runtime, scope: Scope, ref: Ref, finder: Finder, text: str, how: Match) -> Resolved:
-    asked = {**finder.fixed, **(finder.ask(text) if finder.ask else {})}
-    if endpoint(finder.endpoint).method == "POST":
-        call = rt.call(finder.endpoint, scope, json=asked)
-    else:
-        call = rt.call(finder.endpoint, scope, params=asked)
-    records = await rt.collect(call, finder.endpoint, finder.scan)
-    hits = list(_matches(records, finder.key, text, how))
+    hits = await _candidates(rt, scope, finder, text, text, how)
+    if not hits and how == "name" and finder.ask is not None:
+        # ACC's own filter compares as written: "Options - Owner" misses "Options – Owner", "Tomas Alvarez"
+        # misses "Tomás Alvarez". Ask again by the longest word alone, and compare as people type names.
+        word = max(re.findall(r"\w+", text), key=len, default=text)
+        if word != text:
+            hits = await _candidates(rt, scope, finder, word, text, how)
     if how == "name" and len(hits) > 1 and ref.prefer:
         preferred = [r for r in hits if ref.prefer(r)]
         hits = preferred if len(preferred) == 1 else hits
@@ -127,14 +127,28 @@ async def _find(rt: Runtime, scope: Scope, ref: Ref, finder: Finder, text: str, 
     raise InvalidInput(f"{text!r} matches {len(hits)} {ref.kind}s: {options}. Pass more of it, or the number or id.")
 
 
+async def _candidates(
+    rt: Runtime, scope: Scope, finder: Finder, asking: str, text: str, how: Match
+) -> list[dict[str, Any]]:
+    """The records ACC lists when asked for `asking` (where the finder narrows upstream) that match `text`."""
+    asked = {**finder.fixed, **(finder.ask(asking) if finder.ask else {})}
+    if endpoint(finder.endpoint).method == "POST":
+        call = rt.call(finder.endpoint, scope, json=asked)
+    else:
+        call = rt.call(finder.endpoint, scope, params=asked)
+    records = await rt.collect(call, finder.endpoint, finder.scan)
+    return list(_matches(records, finder.key, text, how))
+
+
 def _matches(records: Iterable[dict[str, Any]], key: str, text: str, how: Match) -> Iterable[dict[str, Any]]:
     low = text.lower()
     if how == "number":
         return [r for r in records if str(r.get(key, "")).lstrip("0") == text.lstrip("0")]
     if how == "prefix":
         return [r for r in records if str(r.get(key, "")).lower().startswith(low)]
-    named = [r for r in records if low in str(r.get(key, "")).lower()]
-    exact = [r for r in named if str(r.get(key, "")).lower() == low]
+    low = fold(text)  # a name as people type it: any case, accents and typographic quotes optional
+    named = [r for r in records if low in fold(r.get(key))]
+    exact = [r for r in named if fold(r.get(key)) == low]
     return exact or named
 
 

@@ -84,3 +84,11 @@ async def test_a_write_is_sent_once_even_when_the_answer_is_a_server_error(
         f"/data-connector/v1/accounts/{sandbox_app.state.world.account_id}/requests"
     ]
     assert posts == 1
+
+
+async def test_people_are_found_as_typed_without_accents_or_capitals(client: Client) -> None:
+    typed = await client.call_tool("list_issues", {"project": "hospital", "assignee": "tomas alvarez"})
+    exact = await client.call_tool("list_issues", {"project": "hospital", "assignee": "Tomás Alvarez"})
+    assert not typed.is_error and "Tomás Alvarez" in text(typed) and text(typed) == text(exact)
+    waiting = await client.call_tool("list_reviews", {"project": "hospital", "waiting_on": "TOMAS"})
+    assert not waiting.is_error and "next Tomás Alvarez" in text(waiting)

@@ -152,3 +152,54 @@ def test_date_range_argument() -> None:
     ):
         with pytest.raises(InvalidInput, match=message):
             date_range("due", bad)
+
+
+# --- names as people type them ----------------------------------------------------------------------------------
+
+REVIEWS = [
+    {"id": A, "name": "Value Engineering Options – Owner Approval"},
+    {"id": C, "name": "Tomás Alvarez sign-off"},
+]
+NAMED = Ref(
+    kind="review",
+    placeholder="reviewId",
+    lister="list_reviews",
+    name=Finder("reviews.reviews.list", "name", lambda text: {"filter[name]": text}),
+)
+
+
+class Filtering(FakeRuntime):
+    """A listing that narrows as ACC's `filter[name]` does: the text as written, any case."""
+
+    async def collect(self, call: tuple[str, Any, Any], key: str, want: int) -> list[dict[str, Any]]:
+        self.asked.append(call)
+        needle = str((call[1] or {}).get("filter[name]", "")).lower()
+        return [r for r in self.records if needle in str(r["name"]).lower()]
+
+
+def asked_names(rt: Runtime) -> list[str]:
+    return [call[1]["filter[name]"] for call in asked(rt)]
+
+
+async def test_a_name_typed_with_plain_dashes_and_no_accents_is_found() -> None:
+    rt = cast(Runtime, Filtering(REVIEWS))
+    assert await ref_id(rt, "value engineering options - owner approval", NAMED) == A
+    # ACC's filter missed it; the longest word found the candidates, compared folded
+    assert asked_names(rt) == ["value engineering options - owner approval", "engineering"]
+    rt = cast(Runtime, Filtering(REVIEWS))
+    assert await ref_id(rt, "Tomas Alvarez", NAMED) == C
+    assert asked_names(rt) == ["Tomas Alvarez", "Alvarez"]
+
+
+async def test_a_name_found_as_written_asks_once_and_a_miss_twice_at_most() -> None:
+    rt = cast(Runtime, Filtering(REVIEWS))
+    assert await ref_id(rt, "Owner Approval", NAMED) == A
+    assert asked_names(rt) == ["Owner Approval"]
+    rt = cast(Runtime, Filtering(REVIEWS))
+    with pytest.raises(NotFound, match="no review matches 'Curtain wall mockup'"):
+        await ref_id(rt, "Curtain wall mockup", NAMED)
+    assert asked_names(rt) == ["Curtain wall mockup", "Curtain"]
+    rt = cast(Runtime, Filtering(REVIEWS))
+    with pytest.raises(NotFound):
+        await ref_id(rt, "Tomas", NAMED)  # one word: nothing shorter to ask for
+    assert asked_names(rt) == ["Tomas"]
