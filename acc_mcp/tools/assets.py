@@ -67,12 +67,48 @@ async def _category(rt: Runtime, scope: Scope, name: str, value: Any) -> Explode
     return Exploded(ids)
 
 
-async def _status(rt: Runtime, scope: Scope, name: str, value: Any) -> str:
-    labels = {str(s.get("label")).lower(): str(s.get("label")) for s in await _statuses(rt, scope)}
-    label = labels.get(str(value).strip().lower())
-    if label is None:
-        raise InvalidInput(f"{name}: {value!r} is no asset status; statuses: {', '.join(labels.values())}.")
-    return label
+_SIDES = {"before": -1, "after": 1, "not": 0}
+"""`before Installed`: the steps ahead of it in each status set that has it (not installed yet); `after`: the steps
+past it; `not`: every other status."""
+
+
+async def _status(rt: Runtime, scope: Scope, name: str, value: Any) -> Exploded:
+    """Status labels, any of; each may be `before X`, `after X` or `not X` → the labels `filter[statusLabel]`
+    takes (ACC matches any of them)."""
+    statuses = await _statuses(rt, scope)
+    labels = {fold(s.get("label")): str(s.get("label")) for s in statuses}
+    chosen: dict[str, None] = {}
+    for text in value if isinstance(value, list) else [value]:
+        side, _, rest = str(text).strip().partition(" ")
+        side = side.lower() if side.lower() in _SIDES and rest.strip() else ""
+        label = labels.get(fold((rest if side else str(text)).strip()))
+        if label is None:
+            known = ", ".join(labels.values())
+            raise InvalidInput(f"{name}: {text!r} is no asset status; statuses: {known} (or before/after/not one).")
+        if not side:
+            chosen[label] = None
+        elif side == "not":
+            chosen |= dict.fromkeys(v for v in labels.values() if v != label)
+        else:
+            chosen |= dict.fromkeys(await _beside(rt, scope, label, _SIDES[side]))
+    if not chosen:
+        raise InvalidInput(
+            f"{name}: {value!r} leaves no asset status to match; statuses: {', '.join(labels.values())}."
+        )
+    return Exploded(chosen)
+
+
+async def _beside(rt: Runtime, scope: Scope, label: str, side: int) -> list[str]:
+    """The labels before (`side` -1) or after (+1) `label` in each status set whose steps include it."""
+    out: list[str] = []
+    for steps in await listing(rt, "assets.status_step_sets.list", scope, want=2000, optional=False):
+        order = [
+            str(v.get("label")) for v in sorted(steps.get("values") or [], key=lambda v: int(v.get("sortOrder") or 0))
+        ]
+        if label in order:
+            at = order.index(label)
+            out += order[:at] if side < 0 else order[at + 1 :]
+    return out
 
 
 async def _updated(_rt: Runtime, _scope: Scope, name: str, value: Any) -> str | None:
@@ -192,11 +228,11 @@ TOOLS = tools(
             ),
             Param(
                 "status",
-                str | None,
-                "Status label, e.g. Installed.",
+                list[str] | None,
+                "Labels, any of; 'before Installed': not yet.",
                 None,
                 to="filter[statusLabel]",
-                via=Via(_status, ("assets.statuses.list",)),
+                via=Via(_status, ("assets.statuses.list", "assets.status_step_sets.list")),
             ),
             Param(
                 "location",
@@ -211,6 +247,7 @@ TOOLS = tools(
         ],
         fixed={"includeCustomAttributes": True},
         names=(NAMES, PATHS),
+        group_keys={"category": None, "status": None, "location": lambda a, ctx: ASSET(a, ctx).get("at")},
         not_found=NOT_FOUND,
     ),
     ToolSpec(

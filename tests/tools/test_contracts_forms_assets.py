@@ -98,6 +98,36 @@ ROWS: list[tuple[str, dict[str, Any], str, Query]] = [
             ("limit", "5"),
         ],
     ),
+    # Status labels, any of; "before X" is the steps ahead of X in every status set that has X (not yet X).
+    (
+        "list_assets",
+        {"status": "before installed"},
+        "assets.assets.list",
+        [ASSETS[0], *(("filter[statusLabel]", s) for s in ("Specified", "Ordered", "Delivered")), ASSETS[1]],
+    ),
+    ("list_assets", {"status": "before Installed"}, "assets.status_step_sets.list", [("limit", "200")]),
+    (
+        "list_assets",
+        {"status": ["Delivered", "after Installed"]},
+        "assets.assets.list",
+        [
+            ASSETS[0],
+            *(("filter[statusLabel]", s) for s in ("Delivered", "Started Up", "Commissioned", "Energized")),
+            *(("filter[statusLabel]", s) for s in ("Tested", "Turned Over")),
+            ASSETS[1],
+        ],
+    ),
+    (
+        "list_assets",
+        {"status": "not Installed", "group_by": "status"},
+        "assets.assets.list",
+        [
+            ASSETS[0],
+            *(("filter[statusLabel]", s) for s in ("Specified", "Ordered", "Delivered", "Started Up", "Commissioned")),
+            *(("filter[statusLabel]", s) for s in ("Energized", "Tested", "Turned Over")),
+            ("limit", "200"),
+        ],
+    ),
     ("get_asset_settings", {}, "assets.categories.list", []),
     ("get_asset_settings", {}, "assets.status_step_sets.list", [("limit", "200")]),
     ("get_asset_settings", {}, "assets.custom_attributes.list", [("limit", "200")]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest
@@ -135,3 +136,19 @@ async def test_names_degrade_to_ids_when_a_settings_list_is_forbidden(sandbox_ap
         body, _ = await call(client, "list_assets", limit=3)
     lines = body.splitlines()
     assert lines[1] == "3:" and lines[2].startswith("AHU-1-01 Installed · ")  # the category's id, status named
+
+
+async def test_assets_not_yet_installed_are_the_steps_before_it_and_count_by_category(client: Client) -> None:
+    _, every = await call(client, "list_assets", limit=200)
+    items = every["items"]
+    assert isinstance(items, list)
+    ahead = {"Specified", "Ordered", "Delivered"}  # before Installed in both status sets
+    expected = Counter(str(i["category"]) for i in items if i["status"] in ahead)
+    _, data = await call(client, "list_assets", status="before installed", limit=200)
+    shown = data["items"]
+    assert isinstance(shown, list) and len(shown) == sum(expected.values()) > 0
+    assert {i["status"] for i in shown} <= ahead
+    body, _ = await call(client, "list_assets", status="before Installed", group_by="category")
+    assert body.startswith(f"{sum(expected.values())} assets in St. Mary's Hospital Expansion")
+    assert all(f"\n{category}: {n}" in body for category, n in expected.items())
+    assert "'not' is no asset status" in await error(client, "list_assets", status="not")
