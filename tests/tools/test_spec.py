@@ -112,7 +112,7 @@ SCENARIOS: dict[str, list[Step]] = {
     "list_data_connector_requests": [("list_data_connector_requests", {})],
     "list_forms": [("list_forms", {**H, "template": "safety", "status": ["submitted"], "date": "2026-09-01.."})],
     "list_form_templates": [("list_form_templates", H)],
-    "list_assets": [("list_assets", {**H, "category": "Mechanical", "status": "installed", "search": "unit"})],
+    "list_assets": [("list_assets", {**H, "category": "Mechanical", "status": "before installed", "search": "unit"})],
     "get_asset_settings": [("get_asset_settings", H), ("get_asset_settings", {**H, "category": "VAV"})],
     "list_data_connector_jobs": [("list_data_connector_jobs", {}), ("list_data_connector_jobs", {"request": "week"})],
     "get_data_connector_request": [("get_data_connector_request", {"request": "weekly"})],
