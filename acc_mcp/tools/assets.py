@@ -67,13 +67,14 @@ async def _category(rt: Runtime, scope: Scope, name: str, value: Any) -> Explode
     return Exploded(ids)
 
 
-_SIDES = {"before": -1, "after": 1, "not": 0}
-"""`before Installed`: the steps ahead of it in each status set that has it (not installed yet); `after`: the steps
-past it; `not`: every other status."""
+_SIDES = {"before": -1, "not": -1, "after": 1}
+"""`before Installed` (or `not Installed`, `not yet Installed`): the steps ahead of it in each status set that has
+it. Statuses are a lifecycle: an asset Started Up is installed, so "not installed" means not yet. `after`: the
+steps past it."""
 
 
 async def _status(rt: Runtime, scope: Scope, name: str, value: Any) -> Exploded:
-    """Status labels, any of; each may be `before X`, `after X` or `not X` → the labels `filter[statusLabel]`
+    """Status labels, any of; each may be `before X` (`not X`) or `after X` → the labels `filter[statusLabel]`
     takes (ACC matches any of them)."""
     statuses = await _statuses(rt, scope)
     labels = {fold(s.get("label")): str(s.get("label")) for s in statuses}
@@ -81,14 +82,13 @@ async def _status(rt: Runtime, scope: Scope, name: str, value: Any) -> Exploded:
     for text in value if isinstance(value, list) else [value]:
         side, _, rest = str(text).strip().partition(" ")
         side = side.lower() if side.lower() in _SIDES and rest.strip() else ""
-        label = labels.get(fold((rest if side else str(text)).strip()))
+        rest = rest.strip().removeprefix("yet ") if side else str(text).strip()
+        label = labels.get(fold(rest))
         if label is None:
             known = ", ".join(labels.values())
-            raise InvalidInput(f"{name}: {text!r} is no asset status; statuses: {known} (or before/after/not one).")
+            raise InvalidInput(f"{name}: {text!r} is no asset status; statuses: {known} (or before/after one).")
         if not side:
             chosen[label] = None
-        elif side == "not":
-            chosen |= dict.fromkeys(v for v in labels.values() if v != label)
         else:
             chosen |= dict.fromkeys(await _beside(rt, scope, label, _SIDES[side]))
     if not chosen:
@@ -229,7 +229,7 @@ TOOLS = tools(
             Param(
                 "status",
                 list[str] | None,
-                "Labels, any of; 'before Installed': not yet.",
+                "Labels, any of; 'not Installed': steps before it.",
                 None,
                 to="filter[statusLabel]",
                 via=Via(_status, ("assets.statuses.list", "assets.status_step_sets.list")),

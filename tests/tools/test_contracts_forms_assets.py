@@ -119,14 +119,9 @@ ROWS: list[tuple[str, dict[str, Any], str, Query]] = [
     ),
     (
         "list_assets",
-        {"status": "not Installed", "group_by": "status"},
+        {"status": "not yet Installed", "group_by": "status"},  # a lifecycle: Started Up is installed
         "assets.assets.list",
-        [
-            ASSETS[0],
-            *(("filter[statusLabel]", s) for s in ("Specified", "Ordered", "Delivered", "Started Up", "Commissioned")),
-            *(("filter[statusLabel]", s) for s in ("Energized", "Tested", "Turned Over")),
-            ("limit", "200"),
-        ],
+        [ASSETS[0], *(("filter[statusLabel]", s) for s in ("Specified", "Ordered", "Delivered")), ("limit", "200")],
     ),
     ("get_asset_settings", {}, "assets.categories.list", []),
     ("get_asset_settings", {}, "assets.status_step_sets.list", [("limit", "200")]),
