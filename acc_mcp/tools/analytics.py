@@ -155,8 +155,8 @@ async def _left_out(rt: Runtime, projects: list[str]) -> str:
         return ""
     named = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
     return (
-        f" Not in it: {len(missing)} of the account's {len(active)} active projects ({named}), so its totals "
-        "are not the account's; load_data(new=true) extracts every project."
+        f" Not in it: {len(missing)} of the account's {len(active)} active or pending projects ({named}), so its "
+        "totals are not the account's; load_data(new=true) extracts every project."
     )
 
 
