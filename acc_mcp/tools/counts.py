@@ -43,7 +43,7 @@ class Source:
 
 
 def due_week(key: str) -> Getter:
-    """The Monday of the week a record is due (`2026-11-02 wk`), from its `key` field."""
+    """The Monday of the week of a record's `key` date ("week of 2026-11-02"): when it is due, or was created."""
 
     def get(record: Record, _ctx: ViewContext) -> Any:
         text = str(record.get(key) or "")[:10]
@@ -110,6 +110,8 @@ async def run_counts(
     if errors and len(errors) >= len(sources) + len(failed):
         raise AccError(f"No project could be read: {'; '.join(errors[:3])}")
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if key.endswith("_week") and len(ranked) <= SHOWN:  # a time series reads in time order ("(none)" last)
+        ranked.sort(key=lambda kv: (kv[0] == "(none)", kv[0]))
     where = ""
     if len(sources) > 1:
         where = f" in {len(sources)} projects"

@@ -137,7 +137,11 @@ async def run_fanout(
     found = [p for p in parts if p.rows]
     count = sum(p.total or len(p.rows) for p in parts)
     per = ", ".join(f"{p.name} {p.total if p.total is not None else f'{len(p.rows)}+'}" for p in found)
-    header = f"{plural(count, noun)} in {len(results)} projects as of {today}" + (f": {per}." if per else ".")
+    # "in 3 of 5 projects": how many had any, of the projects read (one where the person named is not a member
+    # has none); the others have no heading below, and those that failed are named in the footer
+    asked = len(items) - len(failed)
+    where = f"{len(found)} of {asked}" if found and len(found) < asked else str(asked)
+    header = f"{plural(count, noun)} in {where} projects as of {today}" + (f": {per}." if per else ".")
     more = [p.name for p in found if p.more]
     rows = [r for p in found for r in p.rows]
     copies = [c for p in found for c in p.copies]

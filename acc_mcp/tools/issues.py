@@ -14,7 +14,7 @@ from .counts import due_week
 from .issue_settings import SETTINGS, VOCAB
 from .listing import Quoted, range_param
 from .locations import LOCATION
-from .lookups import ASSIGNEE, ISSUE_TYPE, ISSUE_TYPES, PEOPLE, company_key, names
+from .lookups import ASSIGNEE, CREATOR, ISSUE_TYPE, ISSUE_TYPES, PEOPLE, company_key, names
 from .overdue import OverdueRule
 from .refs import Finder, Ref, via_ref
 from .runtime import Runtime, Scope
@@ -163,7 +163,8 @@ TOOLS = tools(
                 to="filter[status]",
                 via=Via(_status),
             ),
-            Param("assignee", str | None, "Person, company or role.", None, to="filter[assignedTo]", via=ASSIGNEE),
+            Param("assignee", str | None, "Person, company, role or me.", None, to="filter[assignedTo]", via=ASSIGNEE),
+            Param("created_by", str | None, "Person or me.", None, to="filter[createdBy]", via=CREATOR),
             Param("type", str | None, "Type or subtype, part of name.", None, to="*", via=ISSUE_TYPE),
             Param("search", str | None, "Title or number.", None, to="*", via=Via(_search)),
             Param(
@@ -190,6 +191,7 @@ TOOLS = tools(
             "subtype": _type,
             "company": lambda i, ctx: ctx.names.get(company_key(i.get("assignedTo"))),
             "due_week": due_week("dueDate"),
+            "created_week": due_week("createdAt"),
         },
         overdue=OverdueRule("filter[dueDate]", "filter[status]", OPEN),
     ),

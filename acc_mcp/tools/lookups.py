@@ -257,6 +257,19 @@ async def _assignee_list(rt: Runtime, scope: Scope, _name: str, value: Any) -> l
     return [await assignee_id(rt, scope, str(value))]
 
 
+async def _creator(rt: Runtime, scope: Scope, _name: str, value: Any) -> str:
+    text = str(value).strip()
+    return await my_id(rt, scope) if text.lower() in ("me", "myself", "i") else await person_id(rt, scope, text)
+
+
+async def _creator_list(rt: Runtime, scope: Scope, name: str, value: Any) -> list[str]:
+    return [await _creator(rt, scope, name, value)]
+
+
+CREATOR = Via(_creator, ("admin.project_users.list", "issues.me.get"))
+"""A person by name, email or id, or `me` → their Autodesk id (who created or asked)."""
+CREATOR_LIST = Via(_creator_list, ("admin.project_users.list", "issues.me.get"))
+
 ASSIGNEE = Via(_assignee, (*PEOPLE.calls, "issues.me.get"))
 """A person, company or role by name (all are shown as assignees) → the id an assignee filter takes."""
 ASSIGNEE_LIST = Via(_assignee_list, (*PEOPLE.calls, "issues.me.get"))

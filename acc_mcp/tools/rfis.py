@@ -9,7 +9,7 @@ from ..views import F, Record, View, ViewContext, name_of
 from .base import Param, Via
 from .counts import due_week
 from .listing import Quoted, range_param
-from .lookups import ASSIGNEE_LIST, PEOPLE
+from .lookups import ASSIGNEE_LIST, CREATOR_LIST, PEOPLE
 from .overdue import OverdueRule
 from .refs import Finder, Ref
 from .runtime import Runtime, Scope
@@ -131,11 +131,12 @@ TOOLS = tools(
             Param(
                 "assignee",
                 str | None,
-                "Ball in court: person, company, role.",
+                "Ball in court: person, company, role, me.",
                 None,
                 to="filter.assignedTo",
                 via=ASSIGNEE_LIST,
             ),
+            Param("created_by", str | None, "Person or me.", None, to="filter.createdBy", via=CREATOR_LIST),
             Param(
                 "priority", Literal["Low", "Normal", "High"] | None, "Only this priority.", None, to="filter.priority"
             ),
@@ -151,6 +152,7 @@ TOOLS = tools(
             "status": None,
             "priority": None,
             "due_week": due_week("dueDate"),
+            "created_week": due_week("createdAt"),
         },
         overdue=OverdueRule("filter.dueDate", "filter.status", OPEN),
     ),

@@ -26,6 +26,7 @@ LIST = ISSUES_BASE + "/issues"
 PAGE = {"limit": 25, "offset": 0}
 DEFAULT = {"sortBy": "-updatedAt", **PAGE}
 LOOKUPS = {PROJECTS, ISSUE_TYPES, *NAMES}
+ME = "GET /construction/issues/v1/projects/{projectId}/users/me"
 """A project by name, plus the names every list line shows: people, companies, issue types."""
 OPEN = {"draft", "open", "pending", "in_progress", "in_review", "not_approved", "in_dispute"}
 
@@ -132,6 +133,22 @@ LIST_ISSUES = [
         [upstream("GET", LIST, {**DEFAULT, "filter[assignedTo]": "{user[Maria Garcia]}"})],
         LOOKUPS,
         check=every("assignee", "Maria Garcia"),
+    ),
+    case(
+        "created-by-name",
+        "list_issues",
+        {"project": "hospital", "created_by": "priya patel"},
+        [upstream("GET", LIST, {**DEFAULT, "filter[createdBy]": "{user[Priya Patel]}"})],
+        LOOKUPS,
+        check=lambda out, _ids: assert_total(out.data, 17),
+    ),
+    case(
+        "created-by-me",  # who "me" is: the Issues profile of the signed-in user (James Smith in the sandbox)
+        "list_issues",
+        {"project": "hospital", "created_by": "me"},
+        [upstream("GET", LIST, {**DEFAULT, "filter[createdBy]": "{user[James Smith]}"})],
+        LOOKUPS | {ME},
+        check=lambda out, _ids: assert_total(out.data, 16),
     ),
     case(
         "type-by-name",
@@ -312,6 +329,14 @@ LIST_ISSUES = [
         check=lambda out, _ids: assert_today(out.text),
     ),
     case(
+        "group-by-created-week-in-time-order",
+        "list_issues",
+        {"project": "hospital", "created": "2026-10-01..2026-10-31", "group_by": "created_week"},
+        [upstream("GET", LIST, {**DEFAULT, "filter[createdAt]": "2026-10-01..2026-10-31", "limit": 100})],
+        LOOKUPS,
+        check=lambda out, _ids: assert_weeks(out.data, 33),
+    ),
+    case(
         "group-by-status-counts-every-page",
         "list_issues",
         {"project": "hospital", "group_by": "status"},
@@ -325,6 +350,17 @@ LIST_ISSUES = [
 
 def assert_today(text: str) -> None:
     assert "Today is 2026-11-02." in text.splitlines()[0], text
+
+
+def assert_total(data: Mapping[str, Any], total: int) -> None:
+    assert data["total"] == total, data
+
+
+def assert_weeks(data: Mapping[str, Any], total: int) -> None:
+    """Every issue of the range counted once, by the Monday of its week, earliest first."""
+    weeks = list(data["counts"])
+    assert sum(data["counts"].values()) == data["total"] == total and weeks == sorted(weeks), data
+    assert weeks[0] == "week of 2026-09-28" and all(w.startswith("week of 2026-") for w in weeks), data
 
 
 def assert_counts(data: Mapping[str, Any]) -> None:

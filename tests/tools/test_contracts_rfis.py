@@ -31,6 +31,10 @@ def every(key: str, test: Any) -> Any:
     return check
 
 
+def _total(out: Outcome, total: int) -> None:
+    assert out.data["total"] == total, out.text
+
+
 def ordered(key: str, *, descending: bool) -> Any:
     def check(out: Outcome, ids: Mapping[str, Any]) -> None:
         values = [i[key] for i in out.items if i.get(key)]
@@ -95,6 +99,14 @@ SEARCH_RFIS = [
         [search(filter={"assignedTo": ["{user[James Smith]}"]})],
         LOOKUPS,
         check=every("assigned", lambda a: "James Smith" in a),
+    ),
+    case(
+        "created-by-name",
+        "search_rfis",
+        {"project": "hospital", "created_by": "Priya Patel"},
+        [search(filter={"createdBy": ["{user[Priya Patel]}"]})],
+        LOOKUPS,
+        check=lambda out, _ids: _total(out, 35),
     ),
     case(
         "priority",

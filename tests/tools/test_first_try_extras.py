@@ -70,3 +70,14 @@ async def test_a_killed_downloads_temporary_is_removed_at_start(sandbox_app: Sta
     async with Client(demo_server({"download_dir": str(tmp_path)}, app=sandbox_app)) as client:
         await client.list_tools()
     assert not stale.exists() and kept.read_bytes() == b"a whole file"
+
+
+async def test_an_account_wide_list_says_how_many_projects_had_any(sandbox_app: Starlette) -> None:
+    """ "6 issues in 5 projects" under two project headings read as three projects missing: the header says
+    how many of the projects read had any (a person who is not on a project has none there)."""
+    async with Client(demo_server({"toolsets": "all"}, app=sandbox_app)) as client:
+        result = await client.call_tool("list_issues", {"created_by": "Zara Olsen", "status": ["not_closed"]})
+    body = text(result)
+    headings = [line for line in body.splitlines()[1:] if line.endswith(":")]
+    assert not result.is_error and body.startswith(f"6 issues in {len(headings)} of 5 projects as of "), body
+    assert len(headings) == 2, body
