@@ -215,7 +215,7 @@ def _job(state: DataConnectorState, request: Request) -> Job:
 
 
 def _new_request(state: DataConnectorState, attrs: dict[str, Any], at: datetime) -> DcRequest:
-    user, stamp = state.user, iso(at)
+    user, stamp = state.user, iso(state.creation(at))
     record = {"id": state.new_id(), "accountId": state.world.account_id, "lastQueuedAt": None, **attrs}
     record |= {"createdBy": user["autodeskId"], "createdByEmail": user["email"], "createdAt": stamp}
     record |= {"updatedBy": user["autodeskId"], "updatedAt": stamp}

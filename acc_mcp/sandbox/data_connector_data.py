@@ -79,6 +79,15 @@ class DataConnectorState:
     offset: timedelta = timedelta(0)
     live: bool = False
     """Seeding done: ids of requests and jobs made from now on are random, so two sandboxes never share one."""
+    last_created: datetime | None = None
+
+    def creation(self, at: datetime) -> datetime:
+        """When a request made at `at` is created: once live, a millisecond after the last at least, so that
+        requests made in one burst sort in the order they were made (a tie would fall to their random ids)."""
+        if self.live and self.last_created is not None and at <= self.last_created:
+            at = self.last_created + timedelta(milliseconds=1)
+        self.last_created = at
+        return at
 
     def new_id(self) -> str:
         """A fresh UUID: from the seeded stream while the history is replayed (deterministic), random after."""

@@ -331,3 +331,17 @@ async def test_seeded_ids_repeat_but_new_ids_differ_per_sandbox(world: World) ->
     (seeded_a, request_a, job_a), (seeded_b, request_b, job_b) = made
     assert seeded_a == seeded_b
     assert request_a != request_b and job_a != job_b
+
+
+async def test_requests_made_in_one_burst_sort_in_the_order_made(
+    sandbox_http: httpx2.AsyncClient, world: World, clock: Clock
+) -> None:
+    """With the clock standing still, a tie on createdAt would fall to the requests' random ids (a flaky order)."""
+    url = f"{base(world)}/requests"
+    made = [f"Burst {n}" for n in range(12)]
+    for name in made:
+        assert (await sandbox_http.post(url, json=one_time(description=name))).status_code == 201
+    listed = (await sandbox_http.get(url, params={"sort": "asc", "limit": 50})).json()["results"]
+    assert [x["description"] for x in listed if x["description"].startswith("Burst")] == made
+    stamps = [x["createdAt"] for x in listed]
+    assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
