@@ -140,8 +140,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         T + "reviews.py",
-        'F("due", lambda r, ctx: due(r.get("currentStepDueDate"), ctx.today) if _open(r) else None),',
-        'F("due", lambda r, ctx: due(r.get("dueDate"), ctx.today) if _open(r) else None),',
+        'F("step due", lambda r, ctx: due(r.get("currentStepDueDate"), ctx.today) if _open(r) else None),',
+        'F("step due", lambda r, ctx: due(r.get("dueDate"), ctx.today) if _open(r) else None),',
         "list_reviews reads the due date from a field reviews do not have",
     ),
     Mutant(

@@ -45,7 +45,8 @@ REVIEW = View(
     F("#", "sequenceId", "number"),
     F("name", role="bare"),
     F("status", role="bare"),
-    F("due", lambda r, ctx: due(r.get("currentStepDueDate"), ctx.today) if _open(r) else None),
+    # The current step's due date, not the review's: said so ("due" alone was read as the review's)
+    F("step due", lambda r, ctx: due(r.get("currentStepDueDate"), ctx.today) if _open(r) else None),
     F("next", lambda r, _: next_by(r) if _open(r) else None),
 )
 REVIEW_REF = Ref(

@@ -167,8 +167,9 @@ def line_of(out: Outcome, needle: str) -> str:
     return hits[0]
 
 
-def overdue_rule(open_statuses: set[str], today: str = "2026-11-02") -> Check:
-    """Every open item due before today says "overdue"; none due today or later does; closed ones show no due."""
+def overdue_rule(open_statuses: set[str], today: str = "2026-11-02", key: str = "due") -> Check:
+    """Every open item due before today says "overdue"; none due today or later does; closed ones show no due
+    (`key`: the field that holds the due date, "step due" for reviews)."""
 
     def check(out: Outcome, ids: Mapping[str, Any]) -> None:
         rows = out.items
@@ -176,10 +177,10 @@ def overdue_rule(open_statuses: set[str], today: str = "2026-11-02") -> Check:
         lines = [ln for ln in out.lines if not ln.endswith(":") and not ln.startswith("Showing")]
         assert len(lines) == len(rows)
         for row, line in zip(rows, lines, strict=True):
-            due = str(row.get("due") or "")
+            due = str(row.get(key) or "")
             if row["status"] in open_statuses and due:
                 assert (", overdue" in line) == (due[:10] < today), line
             else:
-                assert "due" not in row and "overdue" not in line and " · due " not in line, line
+                assert key not in row and "overdue" not in line and f" · {key} " not in line, line
 
     return check

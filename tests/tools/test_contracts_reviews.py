@@ -26,9 +26,9 @@ def grouped_newest_first(out: Outcome, ids: Mapping[str, Any]) -> None:
         by_status.setdefault(item["status"], []).append(item["#"])
     for numbers in by_status.values():
         assert numbers == sorted(numbers, reverse=True), out.text
-    overdue_rule({"OPEN"})(out, ids)
-    assert "#16 Foundation Rebar Shop Drawings · due Oct 28, overdue · next " in out.text
-    assert "#15 Transfer Beam Details – Level 4 · due Nov 3 · next " in out.text
+    overdue_rule({"OPEN"}, key="step due")(out, ids)
+    assert "#16 Foundation Rebar Shop Drawings · step due Oct 28, overdue · next " in out.text
+    assert "#15 Transfer Beam Details – Level 4 · step due Nov 3 · next " in out.text
 
 
 def only(*numbers: int) -> Any:

@@ -24,7 +24,7 @@ async def test_reviews_grouped_by_status_and_numbers_open_them(sandbox_app: Star
         assert len(lines) == 1 + len(headings) + len(items)
         # Every open review says when its step is due and who acts next; each line's number opens it.
         open_lines = lines[2 : 2 + sum(1 for i in items if i["status"] == "OPEN")]
-        assert all(re.match(r"#\d+ .+ · due \w{3} \d+.* · next ", ln) for ln in open_lines)
+        assert all(re.match(r"#\d+ .+ · step due \w{3} \d+.* · next ", ln) for ln in open_lines)
         number = open_lines[0].split()[0].lstrip("#")
         progress = await client.call_tool("get_review_progress", {"project": "hospital", "review": number})
         assert not progress.is_error and progress.content[0].text.startswith(f"Review #{number} ")  # type: ignore[union-attr]
