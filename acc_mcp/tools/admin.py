@@ -7,13 +7,13 @@ from typing import Any, Literal
 
 from mcp.types import ContentBlock
 
-from ..errors import InvalidInput, NotFound
+from ..errors import AccError, InvalidInput, NotFound
 from ..render import when
 from ..views import F, Record, View
 from .base import Param, Via
 from .listing import NAME
-from .refs import Finder, Ref
-from .runtime import Runtime, Scope
+from .refs import Finder, Ref, Resolved
+from .runtime import Runtime, Scope, fold
 from .spec import GetSpec, ListSpec, tools
 
 # No ids in list lines: every tool takes a project by name or job number, and a person by name; a UUID costs
@@ -135,11 +135,40 @@ PERSON_DETAIL = USER.extend(
     F("roles", lambda u, _: [r.get("name") for r in u.get("_roles", [])]),
     F("id"),
 )
+
+
+async def _me(rt: Runtime, scope: Scope) -> Resolved:
+    """The signed-in user in the account's directory. No account API says who that is; the Issues profile
+    of a project does (`issues.me.get`, an Autodesk id), the project's members give that id's email, and the
+    directory is searched by email."""
+    from .fanout import projects
+    from .lookups import members, my_id
+
+    email = ""
+    for pid, _name in (await projects(rt, None))[:3]:  # a project whose Issues service answers
+        on = await rt.scope(pid, account=False)
+        try:
+            uid = await my_id(rt, on)
+        except AccError:
+            continue
+        email = next((str(m.get("email")) for m in await members(rt, on) if m.get("autodeskId") == uid), "")
+        if email:
+            break
+    found = await rt.collect(rt.call("hq.users.search", scope, params={"email": email}), "hq.users.search", 100)
+    hit = next((u for u in found if email and fold(u.get("email")) == fold(email)), None)
+    if hit is None:
+        raise NotFound("Not found (404): ACC did not say who is signed in here; give the person's name or email.")
+    return Resolved(str(hit.get("id")), hit)
+
+
 PERSON_REF = Ref(
     kind="person",
     placeholder="user_id",
     lister="list_account_users",
-    name=Finder("hq.users.search", "name", lambda t: {"name": t}, scan=100, full=True),
+    name=Finder(
+        "hq.users.search", "name", lambda t: {"email" if "@" in t else "name": t}, exact=("email",), scan=100, full=True
+    ),
+    me=_me,
 )
 USER_LISTS = {
     "_projects": "admin.user_projects.list",
@@ -278,10 +307,16 @@ TOOLS = tools(
         view=PERSON_DETAIL,
         header=lambda u: f"Person {u.get('name')}",
         ref=PERSON_REF,
-        ref_param=Param("person", str, "Name or id."),
+        ref_param=Param("person", str, "Name, email, id or me."),
         params=[Param("project", str | None, "Also their role here.", None)],
         attach=_access,
-        also=(*USER_LISTS.values(), "admin.project_users.get", "admin.projects.list"),
+        also=(
+            *USER_LISTS.values(),
+            "admin.project_users.get",
+            "admin.projects.list",
+            "issues.me.get",
+            "admin.project_users.list",
+        ),
         full=False,
         not_found="Call list_account_users for names.",
     ),

@@ -9,7 +9,7 @@ every kind alike. A JSON number is as good as a string.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -36,6 +36,8 @@ class Finder:
     ask: Callable[[str], dict[str, Any]] | None = None
     """Query parameters (or, for a POST list, body fields) that narrow the list to candidates upstream."""
     fixed: Mapping[str, Any] = field(default_factory=dict)
+    exact: tuple[str, ...] = ()
+    """Other fields a name may equal, whole (a person's email)."""
     scan: int = 1000
     full: bool = False
     """The list returns whole records, so a get tool need not fetch the record again."""
@@ -58,6 +60,8 @@ class Ref:
     """How a candidate is named in an ambiguity error."""
     prefer: Callable[[dict[str, Any]], bool] | None = None
     """Among several name matches, the one to take when it is the only one of its kind (an open review)."""
+    me: Callable[[Runtime, Scope], Awaitable[Resolved]] | None = None
+    """The signed-in user's own record, for `me` (people)."""
     quote: Callable[[str], str] = lambda number: f"#{number}"
     """How people write one of its numbers ("#42"; RFIs: "RFI 012")."""
 
@@ -82,8 +86,14 @@ def normalise(ref: Ref, value: Any) -> str:
     return text.lstrip("#").strip().removeprefix("b.")
 
 
+ME = ("me", "myself", "i")
+"""What people call themselves in a request ("what is assigned to me")."""
+
+
 async def resolve(rt: Runtime, scope: Scope, ref: Ref, value: Any) -> Resolved:
     text = normalise(ref, value)
+    if ref.me is not None and text.lower() in ME:
+        return await ref.me(rt, scope)
     if UUID.match(text):
         return Resolved(text)
     if ref.number and text.isdigit():
@@ -137,6 +147,11 @@ async def _candidates(
     else:
         call = rt.call(finder.endpoint, scope, params=asked)
     records = await rt.collect(call, finder.endpoint, finder.scan)
+    if how == "name" and finder.exact:
+        low = fold(text)
+        whole = [r for r in records if any(fold(r.get(k)) == low for k in finder.exact)]
+        if whole:
+            return whole
     return list(_matches(records, finder.key, text, how))
 
 

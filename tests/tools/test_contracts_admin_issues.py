@@ -53,6 +53,13 @@ ROWS: list[Row] = [
      ADMIN + "/accounts/{account}/users/{user}/roles", {"limit": "200", "offset": "0"}),
     ("get_person", {**H, "person": "{user}"}, "admin.project_users.get", "GET",
      ADMIN + "/projects/{project}/users/{user}", {}),
+    # "me": the Issues profile's Autodesk id, that member's email, then the directory searched by email
+    ("get_person", {"person": "me"}, "hq.users.search", "GET", "/hq/v1/accounts/{account}/users/search",
+     {"email": "{me_email}", "limit": "100", "offset": "0"}),
+    ("get_person", {"person": "me"}, "admin.user_roles.list", "GET", ADMIN + "/accounts/{account}/users/{me}/roles",
+     {"limit": "200", "offset": "0"}),
+    ("get_person", {"person": "{me_email}"}, "hq.users.search", "GET", "/hq/v1/accounts/{account}/users/search",
+     {"email": "{me_email}", "limit": "100", "offset": "0"}),
     ("list_business_units", {}, "hq.business_units.get", "GET", "/hq/v1/accounts/{account}/business_units_structure",
      {}),
     ("list_accounts", {}, "dm.hubs.list", "GET", "/project/v1/hubs", {}),
@@ -89,6 +96,8 @@ def _ids(world: World) -> dict[str, str]:
         "account": world.account_id,
         "project": project["id"],
         "user": world.users[3]["id"],
+        "me": world.users[0]["id"],  # who the sandbox token signs in as
+        "me_email": world.users[0]["email"],
         "company": world.companies[4]["id"],
         "issue": issue["id"],
         "node": next(n["id"] for n in nodes if n["name"] == "Level 3"),

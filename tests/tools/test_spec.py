@@ -71,7 +71,11 @@ SCENARIOS: dict[str, list[Step]] = {
     "list_companies": [("list_companies", {"trade": "steel"}), ("list_companies", H)],
     "get_company": [("get_company", {"company": "Ironclad"}), ("get_company", lambda prev: {"company": prev["id"]})],
     "list_account_users": [("list_account_users", {}), ("list_account_users", {"company": "voltaic"})],
-    "get_person": [("get_person", {**H, "person": "Wei Chen"}), ("get_person", lambda prev: {"person": prev["id"]})],
+    "get_person": [
+        ("get_person", {**H, "person": "Wei Chen"}),
+        ("get_person", lambda prev: {"person": prev["id"]}),
+        ("get_person", {"person": "me"}),
+    ],
     "list_business_units": [("list_business_units", {})],
     "list_accounts": [("list_accounts", {})],
     "list_issues": [
