@@ -64,3 +64,16 @@ async def test_my_rfi_role(sandbox_app: Starlette) -> None:
         result = await client.call_tool("get_my_rfi_role", {"project": "hospital"})
     text = result.content[0].text  # type: ignore[union-attr]
     assert "workflow roles: projectGC" in text and "may create RFIs as: draft, submitted, open" in text
+
+
+async def test_a_claimed_step_says_so_and_counts_under_the_name(sandbox_app: Starlette) -> None:
+    """waiting_on finds the reviews where the person is a candidate; one another candidate has claimed shows
+    that person, marked, so the line does not read as a wrong match."""
+    async with Client(demo_server(app=sandbox_app)) as client:
+        waiting = await client.call_tool("list_reviews", {"project": "hospital", "waiting_on": "James Smith"})
+        lines = waiting.content[0].text.splitlines()  # type: ignore[union-attr]
+        counted = await client.call_tool("list_reviews", {"project": "hospital", "status": "OPEN", "group_by": "next"})
+    assert any(ln.endswith("next Tomás Alvarez (claimed)") for ln in lines), lines
+    assert all("James Smith" in ln or "(claimed)" in ln for ln in lines if ln.startswith("#")), lines
+    counts = (counted.structured_content or {})["counts"]
+    assert counts["Tomás Alvarez"] == 2 and not any("(claimed)" in name for name in counts), counts
