@@ -146,7 +146,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         T + "reviews.py",
-        'F("next", lambda r, _: next_by(r) if _open(r) else None),',
+        'F("next", lambda r, _: _next_line(r) if _open(r) else None),',
         "",
         "list_reviews no longer says who acts next",
     ),
@@ -373,5 +373,9 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(T + "admin.py", "    me=_me,\n", "", "get_person 'me' searches names for 'me'"),
     Mutant(T + "listing.py", "    shaping = dict(args)\n", "    shaping = dict(args)\n    query()\n",
            "every list hashes its query, cursor or not"),
+    Mutant(T + "reviews.py", 'return [f"{n} (claimed)" for n in claimed] or next_by(r)', "return next_by(r)",
+           "a claimed review step is not marked"),
+    Mutant(T + "data_connector.py", "floor = max(ctx.today, last + timedelta(days=1)) if last else ctx.today",
+           "floor = ctx.today", "a request's next run is the one that ran today"),
 )  # fmt: skip
 # ============================================================================================================

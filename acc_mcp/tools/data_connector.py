@@ -9,12 +9,13 @@ model says it really wants a second one, so a retried tool call never doubles a 
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from ..errors import InvalidInput, RateLimited
@@ -70,12 +71,44 @@ def _schedule(r: Record) -> str:
     return _EVERY.get(unit, unit.lower()) if every == 1 else f"every {every} {unit.lower()}s"
 
 
+def _next_run(r: Record, ctx: ViewContext) -> Any:
+    """When an active recurring request runs next: effectiveFrom plus whole intervals, the first not before
+    today and after the last run (a run today that has happened gives the one after it); none past effectiveTo."""
+    unit, every = str(r.get("scheduleInterval")), int(r.get("reoccuringInterval") or 1)
+    start, end = _day(r.get("effectiveFrom")), _day(r.get("effectiveTo"))
+    if not r.get("isActive") or unit not in _EVERY or start is None or every < 1:
+        return None
+    last = _day(r.get("lastQueuedAt"))
+    floor = max(ctx.today, last + timedelta(days=1)) if last else ctx.today
+    months = {"MONTH": every, "YEAR": 12 * every}.get(unit)
+    for k in range(100_000):
+        if months:
+            m = start.month - 1 + k * months
+            year, month = start.year + m // 12, m % 12 + 1
+            at = date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+        else:
+            at = start + timedelta(days=k * every * (7 if unit == "WEEK" else 1))
+        if end is not None and at > end:
+            return None
+        if at >= floor:
+            return short_day(at.isoformat(), ctx.today)
+    return None
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
 # Active is the usual case: only the exception is written (and kept in the structured copy).
 REQUEST = View(
     F("id", lambda r, _: ShortId(str(r.get("id")), "request"), "lead"),
     F("name", "description", "bare"),
     F("status", lambda r, _: None if r.get("isActive") else "inactive", "bare"),
     F("schedule", lambda r, _: _schedule(r), "echo"),
+    F("next run", _next_run),
     F(
         "services",
         lambda r, _: ["all services"] if r.get("serviceGroups") == ["all"] else r.get("serviceGroups"),

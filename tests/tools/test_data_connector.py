@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ from mcp import Client
 from starlette.applications import Starlette
 
 from acc_mcp.demo import demo_server
+from acc_mcp.tools.data_connector import _next_run
+from acc_mcp.views import ViewContext
 
 pytestmark = pytest.mark.anyio
 
@@ -80,3 +83,28 @@ async def test_a_created_request_is_followed_by_its_prefix(client: Client) -> No
     assert re.fullmatch(r"[0-9a-f]{8} (queued|running|complete) · started Nov 2", lines[2]), body
     items: Any = data["items"]
     assert [i["request"] for i in items] == [request_id]
+
+
+async def test_requests_say_when_they_run_next(client: Client) -> None:
+    body, data = await call(client, "list_data_connector_requests")
+    # The weekly one ran today (Nov 2, the sandbox's day): next week; the monthly one ran Nov 1: next month.
+    assert "Weekly issues + RFIs extract · next run Nov 9" in body and "extract · next run Dec 1 ·" in body
+    runs = {i["name"]: i.get("next run") for i in data["items"]}
+    assert runs["Daily locations + submittals (paused)"] is None and runs["Account admin snapshot"] is None
+
+
+def test_the_next_run_steps_whole_intervals_from_the_start() -> None:
+    today = ViewContext(today=date(2026, 11, 2))
+
+    def nxt(**r: Any) -> str | None:
+        day = _next_run({"isActive": True, "reoccuringInterval": 1, **r}, today)
+        return None if day is None else day.day.isoformat()
+
+    assert nxt(scheduleInterval="MONTH", effectiveFrom="2026-01-31T06:00:00Z") == "2026-11-30"  # clamped
+    assert nxt(scheduleInterval="MONTH", effectiveFrom="2026-01-31", lastQueuedAt="2026-11-30") == "2026-12-31"
+    assert nxt(scheduleInterval="WEEK", effectiveFrom="2026-08-03", reoccuringInterval=2) == "2026-11-09"
+    assert nxt(scheduleInterval="DAY", effectiveFrom="2026-12-25T00:00:00Z") == "2026-12-25"  # not started yet
+    assert nxt(scheduleInterval="YEAR", effectiveFrom="2025-03-01") == "2027-03-01"
+    assert nxt(scheduleInterval="DAY", effectiveFrom="2026-01-01", effectiveTo="2026-10-31") is None  # over
+    assert nxt(scheduleInterval="ONE_TIME", effectiveFrom="2026-12-01") is None
+    assert nxt(scheduleInterval="WEEK", effectiveFrom="2026-08-03", isActive=False) is None
