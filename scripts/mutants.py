@@ -378,5 +378,9 @@ MUTANTS: tuple[Mutant, ...] = (
            "a claimed review step is not marked"),
     Mutant(T + "data_connector.py", "floor = max(ctx.today, last + timedelta(days=1)) if last else ctx.today",
            "floor = ctx.today", "a request's next run is the one that ran today"),
+    Mutant(T + "rfis.py", 'range_param("created", "filter.createdAt"),', 'range_param("created", "filter.updatedAt"),',
+           "search_rfis filters created on the update date"),
+    Mutant(T + "data_connector_jobs.py", '(j.get("status"), j.get("completionStatus"))', '(j.get("status"),)',
+           "a job's detail hides whether it succeeded"),
 )  # fmt: skip
 # ============================================================================================================

@@ -50,6 +50,8 @@ LINE_CHARS = 400
 NO_JOB = "Call list_data_connector_jobs for job ids."
 
 JOB_DETAIL = JOB.extend(
+    # One job: its outcome written out ("complete, success"), where a list line marks only failures
+    F("status", lambda j, _: ", ".join(str(v) for v in (j.get("status"), j.get("completionStatus")) if v), "bare"),
     F("progress", lambda j, _: f"{j.get('progress')}%" if j.get("status") == "running" else None),
     F("completed", lambda j, ctx: short_day(j.get("completedAt"), ctx.today)),
 )

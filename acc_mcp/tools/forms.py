@@ -74,6 +74,7 @@ TOOLS = tools(
         names=(PEOPLE, PATHS),
         maximum=50,
         not_found=NOT_FOUND,
+        group_keys={"template": None, "status": None, "assignee": None},
     ),
     ListSpec(
         name="list_form_templates",

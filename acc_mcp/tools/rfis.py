@@ -141,6 +141,7 @@ TOOLS = tools(
                 "priority", Literal["Low", "Normal", "High"] | None, "Only this priority.", None, to="filter.priority"
             ),
             range_param("due", "filter.dueDate"),
+            range_param("created", "filter.createdAt"),
             Param("sort", Sort | None, "Default -createdAt; '-' descending.", None, to="sort", via=Via(_sort)),
         ],
         fixed={"sort": [{"field": "createdAt", "order": "DESC"}]},

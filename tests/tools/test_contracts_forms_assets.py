@@ -46,6 +46,8 @@ ROWS: list[tuple[str, dict[str, Any], str, Query]] = [
         [("formDateMin", "2026-10-05"), ("formDateMax", "2026-10-05"), *PAGE],
     ),
     ("list_forms", {"date": "..2026-10-31"}, "forms.forms.list", [("formDateMax", "2026-10-31"), *PAGE]),
+    # a count reads every page, 50 at a time (the row checks the last: the hospital has 50-100 forms)
+    ("list_forms", {"group_by": "template"}, "forms.forms.list", [("limit", "50"), ("offset", "50")]),
     ("list_form_templates", {}, "forms.templates.list", PAGE),
     ("list_assets", {}, "assets.assets.list", ASSETS),
     (

@@ -35,6 +35,11 @@ def _total(out: Outcome, total: int) -> None:
     assert out.data["total"] == total, out.text
 
 
+def _weeks(out: Outcome, total: int) -> None:
+    weeks = list(out.data["counts"])
+    assert out.data["total"] == total and weeks == sorted(weeks) and weeks[0] == "week of 2026-09-28", out.text
+
+
 def ordered(key: str, *, descending: bool) -> Any:
     def check(out: Outcome, ids: Mapping[str, Any]) -> None:
         values = [i[key] for i in out.items if i.get(key)]
@@ -107,6 +112,14 @@ SEARCH_RFIS = [
         [search(filter={"createdBy": ["{user[Priya Patel]}"]})],
         LOOKUPS,
         check=lambda out, _ids: _total(out, 35),
+    ),
+    case(
+        "created-range-counted-by-week",
+        "search_rfis",
+        {"project": "hospital", "created": "2026-10-01..2026-10-31", "group_by": "created_week"},
+        [search(filter={"createdAt": "2026-10-01..2026-10-31"}, limit=200)],
+        LOOKUPS,
+        check=lambda out, _ids: _weeks(out, 41),
     ),
     case(
         "priority",

@@ -81,7 +81,7 @@ async def test_create_wait_list_and_download(
     text = result.content[0].text  # type: ignore[union-attr]
     assert not result.is_error, text
     job = result.structured_content or {}
-    assert job["status"] == "complete" and "Files (" in text
+    assert job["status"] == "complete, success" and "Files (" in text
     assert any("queued" in m for m in messages) and any("running" in m for m in messages)
 
     state = dc_state(sandbox_app)
