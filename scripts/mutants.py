@@ -146,7 +146,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         T + "reviews.py",
-        'F("next", lambda r, _: _next_line(r) if _open(r) else None),',
+        'F("next", lambda r, _: next_by(r) if _open(r) and not _claimed(r) else None),',
         "",
         "list_reviews no longer says who acts next",
     ),
@@ -374,7 +374,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(T + "listing.py", '    position, skip, seen = decode_cursor(args["cursor"], query())',
            '    query()\n    position, skip, seen = decode_cursor(args["cursor"], query())',
            "every list hashes its query, cursor or not"),
-    Mutant(T + "reviews.py", 'return [f"{n} (claimed)" for n in claimed] or next_by(r)', "return next_by(r)",
+    Mutant(T + "reviews.py", 'F("claimed", lambda r, _: _claimed(r) or None if _open(r) else None),', "",
            "a claimed review step is not marked"),
     Mutant(T + "data_connector.py", "floor = max(ctx.today, last + timedelta(days=1)) if last else ctx.today",
            "floor = ctx.today", "a request's next run is the one that ran today"),

@@ -112,7 +112,7 @@ SCENARIOS: list[tuple[str, list[Call], list[str]]] = [
     (
         "Which Eastgate reviews are waiting, and on whom? (status in lower case)",
         [("list_reviews", {"project": "eastgate", "status": "open"})],
-        ["11 reviews", "#25 Schematic Design Sign-off", "next Isaac Grant"],
+        ["11 reviews", "#25 Schematic Design Sign-off", "claimed Isaac Grant"],
     ),
     (
         "Where does the schematic design sign-off stand?",

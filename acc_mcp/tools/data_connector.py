@@ -108,7 +108,7 @@ REQUEST = View(
     F("name", "description", "bare"),
     F("status", lambda r, _: None if r.get("isActive") else "inactive", "bare"),
     F("schedule", lambda r, _: _schedule(r), "echo"),
-    F("next run", _next_run),
+    F("next", _next_run),
     F(
         "services",
         lambda r, _: ["all services"] if r.get("serviceGroups") == ["all"] else r.get("serviceGroups"),

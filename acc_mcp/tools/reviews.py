@@ -36,11 +36,8 @@ def next_by(r: Record) -> list[str]:
     return claimed or candidates(nxt.get("candidates"))
 
 
-def _next_line(r: Record) -> list[str]:
-    """Who acts next, a claim marked: a review found by `waiting_on` for a candidate may show someone else,
-    who took the step ("next Tomás Alvarez (claimed)")."""
-    claimed = [c.get("name") for c in (r.get("nextActionBy") or {}).get("claimedBy") or [] if c.get("name")]
-    return [f"{n} (claimed)" for n in claimed] or next_by(r)
+def _claimed(r: Record) -> list[str]:
+    return [c.get("name") for c in (r.get("nextActionBy") or {}).get("claimedBy") or [] if c.get("name")]
 
 
 def _open(r: Record) -> bool:
@@ -54,7 +51,10 @@ REVIEW = View(
     F("status", role="bare"),
     # The current step's due date, not the review's: said so ("due" alone was read as the review's)
     F("step due", lambda r, ctx: due(r.get("currentStepDueDate"), ctx.today) if _open(r) else None),
-    F("next", lambda r, _: _next_line(r) if _open(r) else None),
+    # Who acts next: whoever claimed the step, said so (a candidate `waiting_on` found may have been beaten
+    # to it), else every candidate
+    F("claimed", lambda r, _: _claimed(r) or None if _open(r) else None),
+    F("next", lambda r, _: next_by(r) if _open(r) and not _claimed(r) else None),
 )
 REVIEW_REF = Ref(
     kind="review",

@@ -27,7 +27,7 @@ def grouped_newest_first(out: Outcome, ids: Mapping[str, Any]) -> None:
     for numbers in by_status.values():
         assert numbers == sorted(numbers, reverse=True), out.text
     overdue_rule({"OPEN"}, key="step due")(out, ids)
-    assert "#16 Foundation Rebar Shop Drawings · step due Oct 28, overdue · next " in out.text
+    assert "#16 Foundation Rebar Shop Drawings · step due Oct 28, overdue · claimed " in out.text
     assert "#15 Transfer Beam Details – Level 4 · step due Nov 3 · next " in out.text
 
 

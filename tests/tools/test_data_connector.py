@@ -88,8 +88,8 @@ async def test_a_created_request_is_followed_by_its_prefix(client: Client) -> No
 async def test_requests_say_when_they_run_next(client: Client) -> None:
     body, data = await call(client, "list_data_connector_requests")
     # The weekly one ran today (Nov 2, the sandbox's day): next week; the monthly one ran Nov 1: next month.
-    assert "Weekly issues + RFIs extract · next run Nov 9" in body and "extract · next run Dec 1 ·" in body
-    runs = {i["name"]: i.get("next run") for i in data["items"]}
+    assert "Weekly issues + RFIs extract · next Nov 9" in body and "extract · next Dec 1 ·" in body
+    runs = {i["name"]: i.get("next") for i in data["items"]}
     assert runs["Daily locations + submittals (paused)"] is None and runs["Account admin snapshot"] is None
 
 

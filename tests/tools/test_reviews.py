@@ -24,7 +24,7 @@ async def test_reviews_grouped_by_status_and_numbers_open_them(sandbox_app: Star
         assert len(lines) == 1 + len(headings) + len(items)
         # Every open review says when its step is due and who acts next; each line's number opens it.
         open_lines = lines[2 : 2 + sum(1 for i in items if i["status"] == "OPEN")]
-        assert all(re.match(r"#\d+ .+ · step due \w{3} \d+.* · next ", ln) for ln in open_lines)
+        assert all(re.match(r"#\d+ .+ · step due \w{3} \d+.* · (next|claimed) ", ln) for ln in open_lines)
         number = open_lines[0].split()[0].lstrip("#")
         progress = await client.call_tool("get_review_progress", {"project": "hospital", "review": number})
         assert not progress.is_error and progress.content[0].text.startswith(f"Review #{number} ")  # type: ignore[union-attr]
@@ -67,13 +67,13 @@ async def test_my_rfi_role(sandbox_app: Starlette) -> None:
 
 
 async def test_a_claimed_step_says_so_and_counts_under_the_name(sandbox_app: Starlette) -> None:
-    """waiting_on finds the reviews where the person is a candidate; one another candidate has claimed shows
-    that person, marked, so the line does not read as a wrong match."""
+    """waiting_on finds the reviews where the person is a candidate; one another candidate has claimed says
+    who claimed it, so the line does not read as a wrong match; counts by next take the claimer."""
     async with Client(demo_server(app=sandbox_app)) as client:
         waiting = await client.call_tool("list_reviews", {"project": "hospital", "waiting_on": "James Smith"})
         lines = waiting.content[0].text.splitlines()  # type: ignore[union-attr]
         counted = await client.call_tool("list_reviews", {"project": "hospital", "status": "OPEN", "group_by": "next"})
-    assert any(ln.endswith("next Tomás Alvarez (claimed)") for ln in lines), lines
-    assert all("James Smith" in ln or "(claimed)" in ln for ln in lines if ln.startswith("#")), lines
+    assert any(ln.endswith(" · claimed Tomás Alvarez") for ln in lines), lines
+    assert all("James Smith" in ln or " · claimed " in ln for ln in lines if ln.startswith("#")), lines
     counts = (counted.structured_content or {})["counts"]
-    assert counts["Tomás Alvarez"] == 2 and not any("(claimed)" in name for name in counts), counts
+    assert counts["Tomás Alvarez"] == 2, counts
