@@ -382,5 +382,7 @@ MUTANTS: tuple[Mutant, ...] = (
            "search_rfis filters created on the update date"),
     Mutant(T + "data_connector_jobs.py", '(j.get("status"), j.get("completionStatus"))', '(j.get("status"),)',
            "a job's detail hides whether it succeeded"),
+    Mutant(T + "reviews.py", 'if (then := candidates(s.get("candidates")))', "if (then := [])",
+           "a step not yet started does not say whom it will go to"),
 )  # fmt: skip
 # ============================================================================================================

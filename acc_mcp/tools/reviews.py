@@ -162,8 +162,11 @@ async def get_review_progress(rt: Runtime, args: dict[str, Any]) -> ToolOutput:
     entries = sorted(entries, key=lambda e: int(order.get(str(e.get("stepId")), 0)))
     rows = [{**row, "step": int(row["step"])} if "step" in row else row for row in (STEP(e, ctx) for e in entries)]
     reached = {e.get("stepId") for e in entries}
+    # A step not reached yet says whom it will go to (the workflow's candidates), so "who still has to act"
+    # needs no second call
     rows += [
         {"step": int(order[str(s.get("id"))]), "name": s.get("name"), "status": "not started"}
+        | ({"by": f"then {', '.join(then)}"} if (then := candidates(s.get("candidates"))) else {})
         for s in steps
         if s.get("id") not in reached
     ]

@@ -38,6 +38,22 @@ async def test_progress_says_who_a_step_waits_on_and_who_claimed_it(sandbox_app:
     assert "SUBMITTED · by Wei Chen" in text
 
 
+async def test_progress_says_whom_a_step_not_yet_started_will_go_to(sandbox_app: Starlette) -> None:
+    async with Client(demo_server({"toolsets": "all"}, app=sandbox_app)) as client:
+        result = await client.call_tool("get_review_progress", {"project": "hospital", "review": 22})
+        workflow = await client.call_tool(
+            "get_review_workflow", {"project": "hospital", "workflow": "Owner Design Approval"}
+        )
+    text = result.content[0].text  # type: ignore[union-attr]
+    line = next(ln for ln in text.splitlines() if ln.startswith("step 3 "))
+    assert (
+        line
+        == "step 3 · Owner Approval · not started · then Felix Wagner, Samuel Adeyemi, Owner's Representative (role)"
+    )
+    # the same people the workflow names for that step
+    assert "Owner Approval (" in workflow.content[0].text and "Felix Wagner" in workflow.content[0].text  # type: ignore[union-attr]
+
+
 async def test_workflows_files_and_approvals_end_to_end(sandbox_app: Starlette) -> None:
     h = {"project": "hospital"}
     async with Client(demo_server({"toolsets": "all"}, app=sandbox_app)) as client:
