@@ -384,5 +384,7 @@ MUTANTS: tuple[Mutant, ...] = (
            "a job's detail hides whether it succeeded"),
     Mutant(T + "reviews.py", 'if (then := candidates(s.get("candidates")))', "if (then := [])",
            "a step not yet started does not say whom it will go to"),
+    Mutant(T + "listing.py", 'cut = " (all that fit the result budget)" if shown < len(rows) else ""', 'cut = ""',
+           "a page cut short by the result budget does not say so"),
 )  # fmt: skip
 # ============================================================================================================

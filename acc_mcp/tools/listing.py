@@ -167,7 +167,9 @@ async def run_list(
         cursor = cursor_for(shown, sizing)
         if cursor is None:
             return f"{span}; end of list." if seen or (total is not None and total > shown) else None
-        return f'{span}. More: same call with cursor="{cursor}".'
+        # fewer shown than read: the result budget cut the page short of the limit asked for
+        cut = " (all that fit the result budget)" if shown < len(rows) else ""
+        return f'{span}{cut}. More: same call with cursor="{cursor}".'
 
     # Leave room in the budget for the structured copy of the rows, which clients may also show.
     budget = rt.settings.max_result_tokens

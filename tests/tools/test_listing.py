@@ -35,3 +35,14 @@ async def test_the_fingerprint_is_hashed_only_for_a_cursor(monkeypatch: pytest.M
         assert len(cursor.split(".")[0]) == len(SIZING)  # what the footer was budgeted with
         more = await client.call_tool("list_reviews", {"project": "hospital", "limit": 5, "cursor": cursor})
         assert not more.is_error and "Showing 6-10 of 22" in more.content[0].text  # type: ignore[union-attr]
+
+
+async def test_a_page_the_result_budget_cut_short_says_so(sandbox_app: Any) -> None:
+    """limit=200 giving 88 lines read as a bug; the footer says the budget stopped it, and the cursor goes on."""
+    async with Client(demo_server({"toolsets": "all"}, app=sandbox_app)) as client:
+        many = await client.call_tool("search_rfis", {"project": "hospital", "status": ["not_closed"], "limit": 200})
+        few = await client.call_tool("search_rfis", {"project": "hospital", "limit": 5})
+    shown = len((many.structured_content or {})["items"])
+    footer = many.content[0].text.splitlines()[-1]  # type: ignore[union-attr]
+    assert 0 < shown < 115 and footer.startswith(f"Showing 1-{shown} of 115 (all that fit the result budget). More:")
+    assert "budget" not in few.content[0].text  # type: ignore[union-attr]
