@@ -386,5 +386,8 @@ MUTANTS: tuple[Mutant, ...] = (
            "a step not yet started does not say whom it will go to"),
     Mutant(T + "listing.py", 'cut = " (all that fit the result budget)" if shown < len(rows) else ""', 'cut = ""',
            "a page cut short by the result budget does not say so"),
+    Mutant(T + "analytics.py", '        unsure["new"] = deadline_now()\n', "",
+           "load_data(new) asks for a second extract after ACC left the first unconfirmed"),
+    Mutant(T + "analytics.py", '        writes_when="new",\n', "", "load_data tells clients it is read-only"),
 )  # fmt: skip
 # ============================================================================================================

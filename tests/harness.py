@@ -280,11 +280,16 @@ WRITE_PATHS = {"export_pdfs": "/exports"}
 """Where each write tool writes (a fault is injected there); Data Connector's create is the default."""
 
 
+ARGUMENT_WRITES = {"load_data"}
+"""Tools that write only with one argument (load_data's `new`, which has no allow_duplicate: its guard and its
+refusal are tested in tests/analytics/test_tools.py); the matrix calls them without it, as reads."""
+
+
 def is_write(tool: Any) -> bool:
     """A write that creates something: a repeat would make a second one (an idempotent write, such as an
     update, a delete or a cancel, is checked like a read: it may be repeated without harm)."""
     a = tool.annotations
-    return a is not None and a.read_only_hint is False and not a.idempotent_hint
+    return a is not None and a.read_only_hint is False and not a.idempotent_hint and tool.name not in ARGUMENT_WRITES
 
 
 TOOL_ARGS: dict[str, dict[str, Any]] = {

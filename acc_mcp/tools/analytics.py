@@ -18,7 +18,8 @@ from typing import Any
 import anyio
 
 from ..deadline import current, remaining
-from ..errors import InvalidInput, UpstreamError
+from ..deadline import now as deadline_now
+from ..errors import AmbiguousWrite, InvalidInput, UpstreamError
 from .base import Param, ToolOutput, ToolSpec
 from .fanout import projects as active_projects
 from .runtime import Runtime, Scope
@@ -45,6 +46,10 @@ async def _newest_job(rt: Runtime, scope: Scope, wanted: str | None) -> dict[str
     return max(done, key=lambda j: str(j.get("completedAt")), default=None)
 
 
+UNSURE_WINDOW = 600.0
+"""How long a new extract whose creation ACC did not confirm blocks another (as a Data Connector request's)."""
+
+
 async def _start_job(rt: Runtime, scope: Scope) -> dict[str, Any]:
     """Schedule a one-time extract and wait for its job, with progress notifications."""
     body = {
@@ -55,7 +60,22 @@ async def _start_job(rt: Runtime, scope: Scope) -> dict[str, Any]:
         "effectiveFrom": f"{rt.today().isoformat()}T00:00:00.000Z",
         "serviceGroups": GROUPS,
     }
-    created = await rt.write(rt.call("dc.requests.create", scope, json=body))
+    # A write whose outcome is unknown (the answer lost) is not simply sent again: a second extract would count
+    # against the 24 jobs a day and run twice.
+    unsure: dict[str, float] = rt.memo.setdefault("load_data-unsure", {})
+    if (at := unsure.get("new")) is not None and (ago := deadline_now() - at) < UNSURE_WINDOW:
+        raise InvalidInput(
+            f"new: an extract was asked for {int(ago)} s ago and ACC did not confirm it: it may be running. "
+            "Call load_data without new in a few minutes to load the newest completed extract."
+        )
+    try:
+        created = await rt.write(rt.call("dc.requests.create", scope, json=body))
+    except AmbiguousWrite as exc:
+        unsure["new"] = deadline_now()
+        raise AmbiguousWrite(
+            f"{exc} Do not simply retry: call load_data without new in a few minutes to load it if it ran."
+        ) from None
+    unsure.pop("new", None)
     request = str(created.get("id"))
     deadline = current()
     while True:
@@ -250,6 +270,7 @@ TOOLS = [
             Param("new", bool, "Run a new one-time extract first and wait (a write).", False),
         ],
         run=load_data,
+        writes_when="new",
         calls=[
             "dc.jobs.list",
             "dc.requests.create",

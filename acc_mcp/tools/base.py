@@ -83,6 +83,9 @@ class ToolSpec:
     destructive: bool = False
     idempotent: bool = False
     """A write that, repeated with the same arguments, changes nothing more (an update that sets values)."""
+    writes_when: str | None = None
+    """The argument that makes this read tool write (load_data's `new`): clients are told it is not read-only,
+    while the tool stays listed in read-only mode and refuses only that argument itself."""
     not_found: str = "Check the ids you passed."
     """What to do after a 404: which lookup tool finds valid ids."""
 
@@ -94,10 +97,11 @@ class ToolSpec:
     @property
     def annotations(self) -> ToolAnnotations:
         # No title: clients fall back to the name, and every token here is paid on every turn.
+        writes = self.write or self.writes_when is not None
         return ToolAnnotations(
-            read_only_hint=not self.write,
-            destructive_hint=self.destructive if self.write else None,
-            idempotent_hint=self.idempotent or not self.write,
+            read_only_hint=not writes,
+            destructive_hint=self.destructive if writes else None,
+            idempotent_hint=self.idempotent or not writes,
             open_world_hint=True,
         )
 

@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 
 from acc_mcp.demo import demo_server
 from acc_mcp.sandbox import SANDBOX_TOKEN, World, issues_data, rfis_data
+from acc_mcp.sandbox.app import Fault
 from acc_mcp.sandbox.world import SANDBOX_TODAY
 
 pytestmark = pytest.mark.anyio
@@ -206,3 +207,21 @@ async def test_a_new_extract_is_started_and_waited_for_with_progress(sandbox_app
         assert not out.is_error, _text(out)
         assert "5 projects" in _text(out) and "Not in it" not in _text(out)  # a new extract covers every project
     assert seen and seen[0].startswith("Extract ")
+
+
+async def test_a_new_extract_acc_did_not_confirm_is_not_asked_for_again(sandbox_app: Starlette, tmp_path: Path) -> None:
+    """The request that starts the extract answered 500 (it may have been made): saying so, and refusing the
+    same call until it is known, rather than starting a second extract against the 24 jobs a day."""
+    state = sandbox_app.state.families["data_connector"]
+    before = len(state.requests)
+    sandbox_app.state.controls.faults.append(Fault(500, path="/requests", times=20))
+    server = demo_server({"toolsets": ("all",), "analytics_dir": str(tmp_path)}, app=sandbox_app)
+    async with Client(server) as client:
+        lost = await client.call_tool("load_data", {"new": True})
+        assert lost.is_error and "may have been applied" in _text(lost) and "load_data without new" in _text(lost)
+        again = await client.call_tool("load_data", {"new": True})
+        assert again.is_error and "did not confirm it: it may be running" in _text(again), _text(again)
+        tool = next(t for t in (await client.list_tools()).tools if t.name == "load_data")
+    assert len(state.requests) == before  # the fault answered before the sandbox made one
+    # not read-only for the client (new writes), yet listed in read-only mode, where only new is refused
+    assert tool.annotations is not None and tool.annotations.read_only_hint is False
