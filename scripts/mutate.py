@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mutants import MUTANTS, Mutant
 
 ROOT = Path(__file__).resolve().parent.parent
-TESTS = ["tests/tools", "tests/test_server.py"]
-"""The fast subset that holds the contract tests (about 10 s green)."""
+TESTS = ["tests/tools", "tests/analytics", "tests/test_server.py"]
+"""The fast subset that holds the contract tests and the analytics tools (about 15 s green)."""
 TIMEOUT = 600
 
 
