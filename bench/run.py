@@ -100,8 +100,8 @@ MISSES = """\
   records match the reference's examples field for field, so the raw side is not understated. Left as MISS:
   shortening further would drop the content. What was noise is gone: `list_locations` no longer writes
   "type Area" on every line (every place in a location tree is an Area; the root still says it is the root).
-- **Per-call overhead** (1.40× three sessions ago; 1.13-1.20× last session; 1.14-1.15× in this run, every round
-  a PASS, but at the target's edge: an earlier full run the same day gave 1.11-1.17×, one round of three). Where
+- **Per-call overhead** (1.40× three sessions ago; 1.13-1.20× last session; in this session's three full
+  runs 1.11-1.17×, medians 1.15×, 1.15× and 1.12×, rounds passed 1, 3 and 2 of 3: at the target's edge). Where
   the gap went last session, by ablation (each variant of our server against the same floor, interleaved, 400-600 calls,
   one run; the parts add up to the whole within the noise of ±0.02):
   our server with a no-op tool vs a one-tool no-op `MCPServer`: +0.02 (argument checks, the call's deadline);
