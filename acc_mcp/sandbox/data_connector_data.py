@@ -84,6 +84,7 @@ class DataConnectorState:
     def creation(self, at: datetime) -> datetime:
         """When a request made at `at` is created: once live, a millisecond after the last at least, so that
         requests made in one burst sort in the order they were made (a tie would fall to their random ids)."""
+        at = at.replace(microsecond=at.microsecond // 1000 * 1000)  # what the timestamp shows: milliseconds
         if self.live and self.last_created is not None and at <= self.last_created:
             at = self.last_created + timedelta(milliseconds=1)
         self.last_created = at

@@ -333,10 +333,20 @@ async def test_seeded_ids_repeat_but_new_ids_differ_per_sandbox(world: World) ->
     assert request_a != request_b and job_a != job_b
 
 
+@pytest.mark.parametrize("step_us", [0, 300])
 async def test_requests_made_in_one_burst_sort_in_the_order_made(
-    sandbox_http: httpx2.AsyncClient, world: World, clock: Clock
+    sandbox_http: httpx2.AsyncClient, sandbox_app: Starlette, world: World, clock: Clock, step_us: int
 ) -> None:
-    """With the clock standing still, a tie on createdAt would fall to the requests' random ids (a flaky order)."""
+    """Within one millisecond (the clock standing still, or moving 0.3 ms a request) a tie on createdAt, which
+    shows milliseconds, would fall to the requests' random ids: a flaky order."""
+    ticking = clock.__call__
+
+    def tick() -> datetime:
+        clock.advance(microseconds=step_us)
+        return ticking()
+
+    state: DataConnectorState = sandbox_app.state.families["data_connector"]
+    state.clock = tick
     url = f"{base(world)}/requests"
     made = [f"Burst {n}" for n in range(12)]
     for name in made:
