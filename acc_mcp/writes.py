@@ -18,8 +18,16 @@ Recent = dict[str, tuple[float, str | None]]
 """fingerprint → (when it was sent, the id created; None when the outcome is unknown)."""
 
 
-def check_duplicate(recent: Recent, key: str, *, allow: bool, window: float, lister: str) -> None:
-    """Refuse a write identical to one sent within `window` seconds, unless `allow`."""
+def _check(lister: str) -> str:
+    """What to do after an unknown outcome, by default: look, then ask for a second one only if it is missing."""
+    return f"call {lister} to see whether it was created; if it was not, call again with allow_duplicate=true"
+
+
+def check_duplicate(
+    recent: Recent, key: str, *, allow: bool, window: float, lister: str, then: str | None = None
+) -> None:
+    """Refuse a write identical to one sent within `window` seconds, unless `allow`; `then`: what to do after an
+    unknown outcome, where the tool has no allow_duplicate (as `_check` says it)."""
     previous = recent.get(key)
     if previous is None or allow:
         return
@@ -29,7 +37,7 @@ def check_duplicate(recent: Recent, key: str, *, allow: bool, window: float, lis
     if previous[1] is None:
         raise InvalidInput(
             f"An identical write was sent {int(ago)} s ago and ACC did not confirm it: it may have been applied. "
-            f"Call {lister} to check whether it exists; if it does not, call again with allow_duplicate=true."
+            f"Do not simply retry: {then or _check(lister)}."
         )
     raise InvalidInput(
         f"An identical request was created {int(ago)} s ago (id {previous[1]}). Not creating it again. "
@@ -38,16 +46,13 @@ def check_duplicate(recent: Recent, key: str, *, allow: bool, window: float, lis
 
 
 @contextmanager
-def guarded_write(recent: Recent, key: str, *, lister: str) -> Iterator[None]:
+def guarded_write(recent: Recent, key: str, *, lister: str, then: str | None = None) -> Iterator[None]:
     """Around the request of a write: an ambiguous outcome arms the guard and says how to check."""
     try:
         yield
     except AmbiguousWrite as exc:
         recent[key] = (deadline.now(), None)
-        raise AmbiguousWrite(
-            f"{exc} Do not simply retry: call {lister} to see whether it was created; if it was not, call again "
-            "with allow_duplicate=true."
-        ) from None
+        raise AmbiguousWrite(f"{exc} Do not simply retry: {then or _check(lister)}.") from None
 
 
 def record(recent: Recent, key: str, created_id: str, *, window: float) -> None:

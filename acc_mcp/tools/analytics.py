@@ -18,9 +18,10 @@ from typing import Any
 import anyio
 
 from ..deadline import current, remaining
-from ..deadline import now as deadline_now
-from ..errors import AmbiguousWrite, InvalidInput, UpstreamError
+from ..errors import InvalidInput, UpstreamError
+from ..writes import Recent, check_duplicate, guarded_write
 from .base import Param, ToolOutput, ToolSpec
+from .data_connector import DUPLICATE_WINDOW
 from .fanout import projects as active_projects
 from .runtime import Runtime, Scope
 
@@ -46,8 +47,9 @@ async def _newest_job(rt: Runtime, scope: Scope, wanted: str | None) -> dict[str
     return max(done, key=lambda j: str(j.get("completedAt")), default=None)
 
 
-UNSURE_WINDOW = 600.0
-"""How long a new extract whose creation ACC did not confirm blocks another (as a Data Connector request's)."""
+NEW_EXTRACT = "load_data new"
+"""The duplicate guard's key for a new extract (with data_connector's writes, in the same memory)."""
+UNCONFIRMED = "call load_data without new in a few minutes to load the newest completed extract, once it has run"
 
 
 async def _start_job(rt: Runtime, scope: Scope) -> dict[str, Any]:
@@ -60,22 +62,13 @@ async def _start_job(rt: Runtime, scope: Scope) -> dict[str, Any]:
         "effectiveFrom": f"{rt.today().isoformat()}T00:00:00.000Z",
         "serviceGroups": GROUPS,
     }
-    # A write whose outcome is unknown (the answer lost) is not simply sent again: a second extract would count
-    # against the 24 jobs a day and run twice.
-    unsure: dict[str, float] = rt.memo.setdefault("load_data-unsure", {})
-    if (at := unsure.get("new")) is not None and (ago := deadline_now() - at) < UNSURE_WINDOW:
-        raise InvalidInput(
-            f"new: an extract was asked for {int(ago)} s ago and ACC did not confirm it: it may be running. "
-            "Call load_data without new in a few minutes to load the newest completed extract."
-        )
-    try:
+    # A request whose outcome is unknown (the answer lost) is not sent again: a second extract would run twice
+    # and count twice against the 24 jobs a day. Only that arms the guard: a confirmed one may be asked again.
+    recent: Recent = rt.memo.setdefault("dc-writes", {})
+    check_duplicate(recent, NEW_EXTRACT, allow=False, window=DUPLICATE_WINDOW, lister="load_data", then=UNCONFIRMED)
+    with guarded_write(recent, NEW_EXTRACT, lister="load_data", then=UNCONFIRMED):
         created = await rt.write(rt.call("dc.requests.create", scope, json=body))
-    except AmbiguousWrite as exc:
-        unsure["new"] = deadline_now()
-        raise AmbiguousWrite(
-            f"{exc} Do not simply retry: call load_data without new in a few minutes to load it if it ran."
-        ) from None
-    unsure.pop("new", None)
+    recent.pop(NEW_EXTRACT, None)
     request = str(created.get("id"))
     deadline = current()
     while True:

@@ -9,13 +9,12 @@ model says it really wants a second one, so a retried tool call never doubles a 
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
 
 from ..errors import InvalidInput, RateLimited
@@ -27,6 +26,7 @@ from .listing import Quoted, check_date, run_record
 from .lookups import Names, listing
 from .refs import Finder, Ref, remember_ids, resolve, via_ref
 from .runtime import Runtime, Scope
+from .schedules import next_run, schedule
 from .spec import GetSpec, ListSpec, tools
 
 SERVICE_GROUPS = (
@@ -59,47 +59,8 @@ DUPLICATE_WINDOW = 600.0
 LIMIT_NOTE = "Each job counts against Data Connector's limit of 24 jobs per 24 hours (per account and per user)."
 
 
-_EVERY = {"DAY": "daily", "WEEK": "weekly", "MONTH": "monthly", "YEAR": "yearly"}
 NEWEST = {"sort": "desc", "sortFields": "createdAt"}
 NO_REQUEST = "Call list_data_connector_requests for request ids."
-
-
-def _schedule(r: Record) -> str:
-    unit, every = str(r.get("scheduleInterval")), r.get("reoccuringInterval") or 1
-    if unit == "ONE_TIME":
-        return "once"
-    return _EVERY.get(unit, unit.lower()) if every == 1 else f"every {every} {unit.lower()}s"
-
-
-def _next_run(r: Record, ctx: ViewContext) -> Any:
-    """When an active recurring request runs next: effectiveFrom plus whole intervals, the first not before
-    today and after the last run (a run today that has happened gives the one after it); none past effectiveTo."""
-    unit, every = str(r.get("scheduleInterval")), int(r.get("reoccuringInterval") or 1)
-    start, end = _day(r.get("effectiveFrom")), _day(r.get("effectiveTo"))
-    if not r.get("isActive") or unit not in _EVERY or start is None or every < 1:
-        return None
-    last = _day(r.get("lastQueuedAt"))
-    floor = max(ctx.today, last + timedelta(days=1)) if last else ctx.today
-    months = {"MONTH": every, "YEAR": 12 * every}.get(unit)
-    for k in range(100_000):
-        if months:
-            m = start.month - 1 + k * months
-            year, month = start.year + m // 12, m % 12 + 1
-            at = date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-        else:
-            at = start + timedelta(days=k * every * (7 if unit == "WEEK" else 1))
-        if end is not None and at > end:
-            return None
-        if at >= floor:
-            return short_day(at.isoformat(), ctx.today)
-    return None
-
-
-def _day(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
 
 
 # Active is the usual case: only the exception is written (and kept in the structured copy).
@@ -107,8 +68,8 @@ REQUEST = View(
     F("id", lambda r, _: ShortId(str(r.get("id")), "request"), "lead"),
     F("name", "description", "bare"),
     F("status", lambda r, _: None if r.get("isActive") else "inactive", "bare"),
-    F("schedule", lambda r, _: _schedule(r), "echo"),
-    F("next", _next_run),
+    F("schedule", lambda r, _: schedule(r), "echo"),
+    F("next", next_run),
     F(
         "services",
         lambda r, _: ["all services"] if r.get("serviceGroups") == ["all"] else r.get("serviceGroups"),
@@ -126,14 +87,15 @@ REQUEST_DETAIL = REQUEST.extend(
 )
 
 
-def _job_status(j: Record) -> Any:
+def job_status(j: Record, *, success: bool = False) -> Any:
+    """ "complete, failed"; a success said only with `success` (a list line marks just the exceptions)."""
     status, completion = j.get("status"), j.get("completionStatus")
-    return f"{status}, {completion}" if completion not in (None, "success") else status
+    return f"{status}, {completion}" if completion and (success or completion != "success") else status
 
 
 JOB = View(
     F("id", lambda j, _: ShortId(str(j.get("id")), "job"), "lead"),
-    F("status", lambda j, _: _job_status(j), "bare"),
+    F("status", lambda j, _: job_status(j), "bare"),
     F("started", lambda j, ctx: short_day(j.get("startedAt") or j.get("createdAt"), ctx.today)),
     F("request", lambda j, ctx: ShortId(str(j.get("requestId")), "request", ctx.names.get(str(j.get("requestId"))))),
 )

@@ -23,7 +23,7 @@ from ..render import short_day
 from ..safety import safe_child
 from ..views import F
 from .base import Param, ToolOutput, ToolSpec
-from .data_connector import JOB, REQUEST_REF, visible
+from .data_connector import JOB, REQUEST_REF, job_status, visible
 from .listing import Quoted, run_record
 from .refs import Finder, Ref, resolve
 from .runtime import Runtime, Scope
@@ -51,7 +51,7 @@ NO_JOB = "Call list_data_connector_jobs for job ids."
 
 JOB_DETAIL = JOB.extend(
     # One job: its outcome written out ("complete, success"), where a list line marks only failures
-    F("status", lambda j, _: ", ".join(str(v) for v in (j.get("status"), j.get("completionStatus")) if v), "bare"),
+    F("status", lambda j, _: job_status(j, success=True), "bare"),
     F("progress", lambda j, _: f"{j.get('progress')}%" if j.get("status") == "running" else None),
     F("completed", lambda j, ctx: short_day(j.get("completedAt"), ctx.today)),
 )

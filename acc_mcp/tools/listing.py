@@ -8,6 +8,7 @@ filters, and which fields matter.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
@@ -127,15 +128,9 @@ async def run_list(
     from ..paging import collect, decode_cursor, encode_cursor, fingerprint  # paging.py: read at the first call
 
     limit = check_limit(args, maximum)
-    shaping = dict(args)
-    hashed: list[str] = []
-
-    def query() -> str:
-        """The cursor's fingerprint of this query: hashed only once a cursor is read or written (most lists
-        end in one page)."""
-        if not hashed:
-            hashed.append(fingerprint(tool, shaping))
-        return hashed[0]
+    # The cursor's fingerprint of this query: hashed only once a cursor is read or written (most lists end in
+    # one page)
+    query = functools.cache(functools.partial(fingerprint, tool, dict(args)))
 
     position, skip, seen = decode_cursor(args["cursor"], query()) if args.get("cursor") else (None, 0, 0)
     if isinstance(position, str) and paging.random_access:

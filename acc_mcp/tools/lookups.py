@@ -18,7 +18,7 @@ from typing import Any
 from ..client import clean_id
 from ..errors import ApiError, AuthError, InvalidInput, RateLimited
 from .base import Via
-from .runtime import Runtime, Scope, fold
+from .runtime import ME, Runtime, Scope, fold
 
 log = logging.getLogger("acc_mcp.tools")
 Records = list[dict[str, Any]]
@@ -223,10 +223,8 @@ ISSUE_TYPE = Via(_issue_type, ("issues.types.list",))
 
 async def assignee_id(rt: Runtime, scope: Scope, value: str) -> str:
     """An assignee as lists show them: a person (name, email, id, or `me`), else a company or role by name."""
-    if value.strip().lower() in ("me", "myself", "i"):
-        return await my_id(rt, scope)
     try:
-        return await person_id(rt, scope, value)
+        return await person_or_me(rt, scope, value)
     except InvalidInput as exc:
         low = fold(value.strip())
         known = {i: n.removesuffix(" (role)") for i, n in (await _people(rt, scope)).items()}
@@ -257,13 +255,17 @@ async def _assignee_list(rt: Runtime, scope: Scope, _name: str, value: Any) -> l
     return [await assignee_id(rt, scope, str(value))]
 
 
+async def person_or_me(rt: Runtime, scope: Scope, value: str) -> str:
+    """A person by name, email or id, or `me` (the signed-in user) → their Autodesk id."""
+    return await my_id(rt, scope) if value.strip().lower() in ME else await person_id(rt, scope, value)
+
+
 async def _creator(rt: Runtime, scope: Scope, _name: str, value: Any) -> str:
-    text = str(value).strip()
-    return await my_id(rt, scope) if text.lower() in ("me", "myself", "i") else await person_id(rt, scope, text)
+    return await person_or_me(rt, scope, str(value))
 
 
-async def _creator_list(rt: Runtime, scope: Scope, name: str, value: Any) -> list[str]:
-    return [await _creator(rt, scope, name, value)]
+async def _creator_list(rt: Runtime, scope: Scope, _name: str, value: Any) -> list[str]:
+    return [await person_or_me(rt, scope, str(value))]
 
 
 CREATOR = Via(_creator, ("admin.project_users.list", "issues.me.get"))

@@ -17,7 +17,7 @@ from ..endpoints import endpoint
 from ..errors import InvalidInput, NotFound
 from ..render import Row, ShortId
 from .base import Via
-from .runtime import UUID, Runtime, Scope, fold
+from .runtime import ME, UUID, Runtime, Scope, fold
 
 _PREFIX = re.compile(r"^[A-Za-z0-9._:-]{4,}$")
 """What may be (the start of) an id: four characters or more, no spaces."""
@@ -86,10 +86,6 @@ def normalise(ref: Ref, value: Any) -> str:
     return text.lstrip("#").strip().removeprefix("b.")
 
 
-ME = ("me", "myself", "i")
-"""What people call themselves in a request ("what is assigned to me")."""
-
-
 async def resolve(rt: Runtime, scope: Scope, ref: Ref, value: Any) -> Resolved:
     text = normalise(ref, value)
     if ref.me is not None and text.lower() in ME:
@@ -156,11 +152,10 @@ async def _candidates(
 
 
 def _matches(records: Iterable[dict[str, Any]], key: str, text: str, how: Match) -> Iterable[dict[str, Any]]:
-    low = text.lower()
     if how == "number":
         return [r for r in records if str(r.get(key, "")).lstrip("0") == text.lstrip("0")]
     if how == "prefix":
-        return [r for r in records if str(r.get(key, "")).lower().startswith(low)]
+        return [r for r in records if str(r.get(key, "")).lower().startswith(text.lower())]
     low = fold(text)  # a name as people type it: any case, accents and typographic quotes optional
     named = [r for r in records if low in fold(r.get(key))]
     exact = [r for r in named if fold(r.get(key)) == low]

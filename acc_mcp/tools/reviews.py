@@ -31,9 +31,7 @@ def candidates(cands: Any) -> list[str]:
 
 def next_by(r: Record) -> list[str]:
     """Who acts next: whoever claimed the step, else every candidate user, role and company."""
-    nxt = r.get("nextActionBy") or {}
-    claimed = [c.get("name") for c in nxt.get("claimedBy") or [] if c.get("name")]
-    return claimed or candidates(nxt.get("candidates"))
+    return _claimed(r) or candidates((r.get("nextActionBy") or {}).get("candidates"))
 
 
 def _claimed(r: Record) -> list[str]:

@@ -101,6 +101,10 @@ class _Entry:
 _TYPOGRAPHY = str.maketrans("\u2018\u2019\u201c\u201d\u2013\u2014", "''\"\"--")
 
 
+ME = ("me", "myself", "i")
+"""What people call themselves in a request ("what is assigned to me")."""
+
+
 def fold(text: Any) -> str:
     """A name as compared: lower case, typographic quotes and dashes plain, accents dropped ("St. Mary’s",
     "Tomás" find "St. Mary's", "Tomas")."""

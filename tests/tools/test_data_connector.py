@@ -12,7 +12,7 @@ from mcp import Client
 from starlette.applications import Starlette
 
 from acc_mcp.demo import demo_server
-from acc_mcp.tools.data_connector import _next_run
+from acc_mcp.tools.schedules import next_run as _next_run
 from acc_mcp.views import ViewContext
 
 pytestmark = pytest.mark.anyio
