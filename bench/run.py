@@ -67,14 +67,14 @@ FIXES = """\
   those is imported before tools/list is answered. The bench now byte-compiles acc_mcp first, as an installed
   wheel is (with `PYTHONDONTWRITEBYTECODE` set, an editable checkout recompiled every module on every start).
 - **Per-call overhead, again** (this session): in-process timing against cached upstream bytes showed the
-  list's query fingerprint still hashed on every call (16 µs of ~460 µs), though a one-page list writes no
-  cursor: it is now hashed only when a cursor is read or written. The query string is written with
-  `urlencode` (7 → 3.7 µs, the same string httpx2 writes, checked by a 500-case property test);
-  `request_token` is a plain class. Where the rest goes, measured: server CPU per call (from /proc, 500-call
-  batches) ours 1.93-2.11 ms vs the floor's 1.43-1.59 ms; a throwaway build returning no structured copy
-  saved ~210 µs of wall per call (server +90 µs, client +95 µs CPU: the SDK dumps, re-validates and
-  serializes the copy, and the client parses and validates it); in process our list logic is ~300 µs over
-  the floor's tool (the GET through our client with its 55 µs JSON parse, rows 36 µs, the 22 lines 36 µs, the
+  list's query fingerprint hashed on every call again (4.6 µs alone, 16 µs of ~460 µs timed in place), though
+  a one-page list writes no cursor: it is now hashed only when a cursor is read or written. The query string
+  is written with `urlencode` (7 → 3.7 µs, the same string httpx2 writes, checked by a 500-case property
+  test); `request_token` is a plain class. Where the rest goes, measured: server CPU per call (from /proc,
+  500-call batches) ours 1.93-2.11 ms vs the floor's 1.43-1.59 ms; a throwaway build returning no structured
+  copy saved ~210 µs of wall per call (server +90 µs, client +95 µs CPU: the SDK dumps, re-validates and
+  serializes the copy, and the client parses and validates it); in process our list logic is ~300 µs over the
+  floor's tool (the GET through our client with its 55 µs JSON parse, rows 36 µs, the 22 lines 36 µs, the
   call's and the request's deadline scopes 17 µs, the SDK's validation of 8 parameters 7.5 µs).
 - **Lines that say more in as few tokens**: review lines name the current *step's* due date ("step due") and
   a claimed step as "claimed Tomás Alvarez"; Data Connector requests say when they run next ("next Dec 1").
